@@ -1,0 +1,77 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import forge from 'node-forge'
+
+/** A throwaway CA and one server certificate for 127.0.0.1, made fresh for each sandbox. */
+export interface TlsMaterial {
+  /** PEM of the CA certificate: what clients must trust (NODE_EXTRA_CA_CERTS, kubeconfig). */
+  ca: string
+  /** PEM of the server certificate (SAN IP:127.0.0.1, DNS:localhost), signed by the CA. */
+  cert: string
+  /** PEM of the server key. */
+  key: string
+}
+
+// Keys come from node's native generator: forge's pure-JS RSA keygen takes seconds.
+function rsaKeys(): {
+  publicKey: forge.pki.PublicKey
+  privateKey: forge.pki.PrivateKey
+  pem: string
+} {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+  return {
+    publicKey: forge.pki.publicKeyFromPem(
+      publicKey.export({ type: 'spki', format: 'pem' }).toString()
+    ),
+    privateKey: forge.pki.privateKeyFromPem(pem),
+    pem
+  }
+}
+
+function certificate(
+  subjectCN: string,
+  publicKey: forge.pki.PublicKey,
+  issuer: forge.pki.CertificateField[],
+  extensions: object[]
+): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = publicKey
+  cert.serialNumber = '01' + randomBytes(8).toString('hex')
+  cert.validity.notBefore = new Date(Date.now() - 60_000)
+  cert.validity.notAfter = new Date(Date.now() + 7 * 24 * 3600_000)
+  cert.setSubject([{ name: 'commonName', value: subjectCN }])
+  cert.setIssuer(issuer)
+  cert.setExtensions(extensions)
+  return cert
+}
+
+export function makeTls(): TlsMaterial {
+  const caKeys = rsaKeys()
+  const caSubject = [{ name: 'commonName', value: 'azureml-extension-action sandbox CA' }]
+  const caCert = certificate(caSubject[0]!.value, caKeys.publicKey, caSubject, [
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
+  ])
+  caCert.sign(caKeys.privateKey, forge.md.sha256.create())
+
+  const serverKeys = rsaKeys()
+  const serverCert = certificate('127.0.0.1', serverKeys.publicKey, caCert.subject.attributes, [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 7, ip: '127.0.0.1' },
+        { type: 2, value: 'localhost' }
+      ]
+    }
+  ])
+  serverCert.sign(caKeys.privateKey, forge.md.sha256.create())
+
+  return {
+    ca: forge.pki.certificateToPem(caCert),
+    cert: forge.pki.certificateToPem(serverCert),
+    key: serverKeys.pem
+  }
+}
