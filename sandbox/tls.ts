@@ -14,7 +14,7 @@ export interface TlsMaterial {
 // Keys come from node's native generator: forge's pure-JS RSA keygen takes seconds.
 function rsaKeys(): {
   publicKey: forge.pki.PublicKey
-  privateKey: forge.pki.PrivateKey
+  privateKey: forge.pki.rsa.PrivateKey
   pem: string
 } {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -23,7 +23,7 @@ function rsaKeys(): {
     publicKey: forge.pki.publicKeyFromPem(
       publicKey.export({ type: 'spki', format: 'pem' }).toString()
     ),
-    privateKey: forge.pki.privateKeyFromPem(pem),
+    privateKey: forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey,
     pem
   }
 }
