@@ -2,6 +2,7 @@
  * The seed document's deployment commands, as a user migrating from `az k8s-extension create` writes
  * them into the action, and the exact ARM body each one produces on Arc and on AKS.
  */
+import { X509Certificate } from 'node:crypto'
 import { desiredExtension, planRequest } from '../src/settings/index.js'
 import type { ClusterFacts, ExtensionBody, RelayFacts } from '../src/settings/index.js'
 import { ValidationError } from '../src/problems.js'
@@ -13,6 +14,10 @@ const FILES = { '/certs/cert.pem': tls.cert, '/certs/key.pem': tls.key }
 const PEM_FILES = 'sslCertPemFile=/certs/cert.pem\nsslKeyPemFile=/certs/key.pem'
 const B64_CERT = Buffer.from(tls.cert).toString('base64')
 const B64_KEY = Buffer.from(tls.key).toString('base64')
+/** What `openssl x509 -noout -fingerprint -sha256` prints for the certificate: public, no secret. */
+const FINGERPRINT = {
+  'azuremlExtensionAction.sslCertSha256': new X509Certificate(tls.cert).fingerprint256
+}
 
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-ml/providers`
 const ARC: ClusterFacts = {
@@ -94,6 +99,8 @@ interface SeedCase {
   inputs: Record<string, string>
   settings: Record<string, string>
   protectedSettings?: Record<string, string>
+  /** Whether the body carries the certificate's fingerprint (HTTPS from PEM text). */
+  tlsFingerprint?: true
   /** Set when the seed command is refused on that cluster type: the input the error names. */
   refusedOnArc?: string
 }
@@ -121,7 +128,8 @@ const CASES: SeedCase[] = [
       inferenceRouterServiceType: 'LoadBalancer',
       enableTraining: 'False'
     },
-    protectedSettings: { 'scoringFe.sslCert': B64_CERT, 'scoringFe.sslKey': B64_KEY }
+    protectedSettings: { 'scoringFe.sslCert': B64_CERT, 'scoringFe.sslKey': B64_KEY },
+    tlsFingerprint: true
   },
   {
     name: 'inference 2: private HTTPS on an internal load balancer',
@@ -138,6 +146,7 @@ const CASES: SeedCase[] = [
       'scoringFe.serviceType.internalLoadBalancer': 'True'
     },
     protectedSettings: { 'scoringFe.sslCert': B64_CERT, 'scoringFe.sslKey': B64_KEY },
+    tlsFingerprint: true,
     refusedOnArc: 'internal-load-balancer'
   },
   {
@@ -154,7 +163,8 @@ const CASES: SeedCase[] = [
       enableTraining: 'False',
       'scoringFe.serviceType.nodePort': 'True'
     },
-    protectedSettings: { 'scoringFe.sslCert': B64_CERT, 'scoringFe.sslKey': B64_KEY }
+    protectedSettings: { 'scoringFe.sslCert': B64_CERT, 'scoringFe.sslKey': B64_KEY },
+    tlsFingerprint: true
   },
   {
     name: 'inference 4: private HTTP on an internal load balancer',
@@ -212,7 +222,8 @@ const CASES: SeedCase[] = [
       sslCname: 'ml.contoso.com',
       inferenceRouterServiceType: 'LoadBalancer'
     },
-    protectedSettings: { 'scoringFe.sslCert': B64_CERT, 'scoringFe.sslKey': B64_KEY }
+    protectedSettings: { 'scoringFe.sslCert': B64_CERT, 'scoringFe.sslKey': B64_KEY },
+    tlsFingerprint: true
   }
 ]
 
@@ -238,7 +249,8 @@ describe.each([ARC, AKS])('seed commands on $type', cluster => {
     const desired = desiredExtension(request, cluster, { relay: RELAY })
     expect(desired.name).toBe('arcml-extension')
     expect(desired.clusterId).toBe(cluster.id)
-    expect(desired.body).toEqual(body(cluster, c.settings, c.protectedSettings))
+    const settings = { ...c.settings, ...(c.tlsFingerprint ? FINGERPRINT : {}) }
+    expect(desired.body).toEqual(body(cluster, settings, c.protectedSettings))
   })
 })
 

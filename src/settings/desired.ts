@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import type { ClusterType } from '../inputs.js'
 import { asBoolean, cliBoolean } from './keys.js'
 import type { ExtensionRequest } from './request.js'
@@ -70,6 +71,9 @@ export function needsLogAnalytics(req: ExtensionRequest): boolean {
   return asBoolean(req.settings.logAnalyticsWS) === true && !(key in req.protectedSettings)
 }
 
+/** A public key this action owns: the SHA-256 fingerprint of the TLS certificate it sent. */
+export const TLS_FINGERPRINT_KEY = 'azuremlExtensionAction.sslCertSha256'
+
 /**
  * Request + cluster facts → the ARM body the az CLI would send, minus its quirks: no local file
  * paths, and a user's `domain` kept. Pure.
@@ -79,16 +83,7 @@ export function desiredExtension(
   cluster: ClusterFacts,
   side: SideResources = {}
 ): DesiredExtension {
-  const s: Record<string, string> = { ...req.settings }
-  const p: Record<string, string> = { ...req.protectedSettings }
-  s.enableTraining ??= cliBoolean(req.training)
-  s.enableInference ??= cliBoolean(req.inference)
-  smallClusterDefaults(s, p, cluster)
-  if (cluster.distribution?.toLowerCase() === 'openshift') s.openshift = 'true'
-  if (req.inference) inferenceSettings(req, s, p)
-  clusterSettings(s, cluster)
-  sideResourceSettings(req, s, p, side)
-
+  const extra = sideResourceSettings(req, side)
   const body: ExtensionBody = {
     properties: {
       extensionType: EXTENSION_TYPE,
@@ -96,13 +91,49 @@ export function desiredExtension(
       releaseTrain: req.releaseTrain,
       ...(req.version !== undefined ? { version: req.version } : {}),
       scope: { cluster: { releaseNamespace: RELEASE_NAMESPACE } },
-      configurationSettings: s,
-      configurationProtectedSettings: p
+      configurationSettings: { ...publicSettings(req, cluster), ...extra.public },
+      configurationProtectedSettings: { ...protectedSettings(req), ...extra.protected }
     }
   }
   // The az CLI gives every cluster type but AKS a system-assigned identity.
   if (cluster.type !== 'managedClusters') body.identity = { type: 'SystemAssigned' }
   return { name: req.name, clusterId: cluster.id, body }
+}
+
+/** Public settings as the CLI computes them, without those that come from side resources. */
+export function publicSettings(
+  req: ExtensionRequest,
+  cluster: ClusterFacts
+): Record<string, string> {
+  const s: Record<string, string> = { ...req.settings }
+  s.enableTraining ??= cliBoolean(req.training)
+  s.enableInference ??= cliBoolean(req.inference)
+  smallClusterDefaults(s, req.protectedSettings, cluster)
+  if (cluster.distribution?.toLowerCase() === 'openshift') s.openshift = 'true'
+  if (req.inference) inferenceSettings(req, s)
+  clusterSettings(s, cluster)
+  return s
+}
+
+/** Protected settings from the user: their own keys and the TLS material, base64 as the CLI sends it. */
+export function protectedSettings(req: ExtensionRequest): Record<string, string> {
+  const p: Record<string, string> = { ...req.protectedSettings }
+  const tls = activeTls(req)
+  if (tls) {
+    p['scoringFe.sslCert'] = Buffer.from(tls.cert).toString('base64')
+    p['scoringFe.sslKey'] = Buffer.from(tls.key).toString('base64')
+  }
+  if (p.relayServerConnectionString !== undefined) {
+    p['relayserver.relayConnectionString'] ??= p.relayServerConnectionString
+  }
+  return p
+}
+
+/** The PEM pair the inference router will serve, when HTTPS comes from PEM text. */
+function activeTls(req: ExtensionRequest): { cert: string; key: string } | undefined {
+  const { cert, key } = req.tls ?? {}
+  const https = req.inference && asBoolean(req.settings.allowInsecureConnections) !== true
+  return https && cert !== undefined && key !== undefined ? { cert, key } : undefined
 }
 
 function smallClusterDefaults(
@@ -115,24 +146,18 @@ function smallClusterDefaults(
   if (!('inferenceRouterHA' in s) && !('inferenceRouterHA' in p)) s.inferenceRouterHA = 'false'
 }
 
-function inferenceSettings(
-  req: ExtensionRequest,
-  s: Record<string, string>,
-  p: Record<string, string>
-): void {
+function inferenceSettings(req: ExtensionRequest, s: Record<string, string>): void {
   const type = s.inferenceRouterServiceType?.toLowerCase()
   if (type === 'nodeport') s['scoringFe.serviceType.nodePort'] = 'True'
   else if (s.internalLoadBalancerProvider?.toLowerCase() === 'azure') {
     s['scoringFe.serviceType.internalLoadBalancer'] = 'True'
   }
-  if (asBoolean(s.allowInsecureConnections) !== true) {
-    const { cert, key } = req.tls ?? {}
-    if (cert !== undefined && key !== undefined) {
-      p['scoringFe.sslCert'] = Buffer.from(cert).toString('base64')
-      p['scoringFe.sslKey'] = Buffer.from(key).toString('base64')
-    } else if (s.sslSecret !== undefined) {
-      s['scoringFe.sslSecret'] = s.sslSecret
-    }
+  const tls = activeTls(req)
+  // The certificate is public; its fingerprint lets a later run see whether TLS changed without
+  // storing the key or anything it could be recovered from.
+  if (tls) s[TLS_FINGERPRINT_KEY] = new X509Certificate(tls.cert).fingerprint256
+  else if (s.sslSecret !== undefined && asBoolean(s.allowInsecureConnections) !== true) {
+    s['scoringFe.sslSecret'] = s.sslSecret
   }
   if (asBoolean(s.isAKSMigration) === true) s['scoringFe.namespace'] = 'default'
 }
@@ -152,14 +177,13 @@ function clusterSettings(s: Record<string, string>, cluster: ClusterFacts): void
   s['nginxIngress.enabled'] ??= aks ? 'true' : 'false'
 }
 
-function sideResourceSettings(
+/** Settings that point the extension at the Relay and the Log Analytics workspace. */
+export function sideResourceSettings(
   req: ExtensionRequest,
-  s: Record<string, string>,
-  p: Record<string, string>,
   side: SideResources
-): void {
-  const ownRelay = p.relayServerConnectionString
-  if (ownRelay !== undefined) p['relayserver.relayConnectionString'] ??= ownRelay
+): { public: Record<string, string>; protected: Record<string, string> } {
+  const s: Record<string, string> = {}
+  const p: Record<string, string> = {}
   if (needsRelay(req)) {
     if (!side.relay) throw new Error('desiredExtension: the relay must be found or created first')
     p.relayServerConnectionString = side.relay.connectionString
@@ -174,4 +198,5 @@ function sideResourceSettings(
     s['azure_log_analytics.customer_id'] = side.logAnalytics.customerId
     p['azure_log_analytics.connection_string'] = side.logAnalytics.sharedKey
   }
+  return { public: s, protected: p }
 }

@@ -1,0 +1,216 @@
+/** Inputs against the live extension: what an update sends, what it would break, what it cannot do. */
+import { desiredExtension, planRequest } from '../src/settings/index.js'
+import type { ClusterFacts } from '../src/settings/index.js'
+import { planUpdate } from '../src/settings/diff.js'
+import type { LiveExtension } from '../src/settings/live.js'
+import { BASE_INPUTS, inputsFrom } from './helpers/inputs.js'
+import { makeCertificate } from './helpers/pem.js'
+
+const AKS: ClusterFacts = {
+  id: '/subscriptions/s/rg/aks',
+  name: 'aks',
+  type: 'managedClusters',
+  location: 'eastus',
+  nodeCount: 3
+}
+const tls = makeCertificate('ml.contoso.com')
+const rotated = makeCertificate('ml.contoso.com')
+const HTTPS = { 'ssl-cert': tls.cert, 'ssl-key': tls.key, 'ssl-cname': 'ml.contoso.com' }
+const BOTH = { 'cluster-type': 'managedClusters', scenario: 'training-and-inference', ...HTTPS }
+
+function request(table: Record<string, string>) {
+  const { inputs, problems } = inputsFrom({ ...BASE_INPUTS, ...table })
+  return planRequest(inputs, problems).request
+}
+
+/** The extension as ARM returns it after a create from these inputs: protected values withheld. */
+function liveFrom(table: Record<string, string>): LiveExtension {
+  const { body } = desiredExtension(request(table), AKS)
+  return {
+    id: `${AKS.id}/providers/Microsoft.KubernetesConfiguration/extensions/arcml-extension`,
+    name: 'arcml-extension',
+    extensionType: 'microsoft.azureml.kubernetes',
+    currentVersion: '1.1.71',
+    version: body.properties.version,
+    releaseTrain: 'stable',
+    autoUpgradeMinorVersion: false,
+    provisioningState: 'Succeeded',
+    releaseNamespace: 'azureml',
+    settings: body.properties.configurationSettings,
+    protectedKeys: Object.keys(body.properties.configurationProtectedSettings),
+    statuses: []
+  }
+}
+
+const plan = (before: Record<string, string>, after: Record<string, string>, usage = {}) =>
+  planUpdate(request(after), AKS, liveFrom(before), usage)
+
+test('the same inputs again, TLS included, change nothing', () => {
+  const p = plan(BOTH, BOTH)
+  expect(p).toEqual({
+    changes: [],
+    leftovers: [],
+    disruptive: [],
+    protectedWrite: false,
+    impossible: []
+  })
+})
+
+test('the same certificate from a file compares equal to it given as text', () => {
+  const { inputs, problems } = inputsFrom(
+    {
+      ...BASE_INPUTS,
+      'cluster-type': 'managedClusters',
+      scenario: 'training-and-inference',
+      'ssl-cname': 'ml.contoso.com',
+      'config-protected': 'sslCertPemFile=/c\nsslKeyPemFile=/k'
+    },
+    { '/c': tls.cert.replace(/\n/g, '\r\n'), '/k': tls.key }
+  )
+  expect(planUpdate(planRequest(inputs, problems).request, AKS, liveFrom(BOTH)).changes).toEqual([])
+})
+
+test('one changed key is one change, and protected settings are left alone', () => {
+  const p = plan(BOTH, { ...BOTH, config: 'installPromOp=false' })
+  expect(p.changes).toEqual([
+    { path: 'settings.installPromOp', desired: 'false', actual: undefined }
+  ])
+  expect(p.protectedWrite).toBe(false)
+  expect(p.disruptive).toEqual([])
+})
+
+test('a rotated certificate is a protected write, not a disruption', () => {
+  const p = plan(BOTH, { ...BOTH, 'ssl-cert': rotated.cert, 'ssl-key': rotated.key })
+  expect(p.changes.map(c => c.path)).toEqual(['settings.azuremlExtensionAction.sslCertSha256'])
+  expect(p.protectedWrite).toBe(true)
+  expect(p.disruptive).toEqual([])
+})
+
+test('a protected key the live extension lacks is a protected write; its value is never shown', () => {
+  const p = plan(BOTH, { ...BOTH, 'config-protected': 'myToken=s3cr3t-value' })
+  expect(p.changes).toEqual([
+    { path: 'protectedSettings.myToken', desired: '(set)', actual: undefined }
+  ])
+  expect(JSON.stringify(p)).not.toContain('s3cr3t-value')
+  expect(p.protectedWrite).toBe(true)
+})
+
+const HTTP = {
+  'cluster-type': 'managedClusters',
+  scenario: 'training-and-inference',
+  'allow-insecure-connections': 'true'
+}
+
+test.each([
+  [
+    'training turned off',
+    BOTH,
+    { ...BOTH, scenario: 'inference' },
+    'settings.enableTraining',
+    /training operator/
+  ],
+  [
+    'inference turned off',
+    BOTH,
+    { ...BOTH, scenario: 'training', 'ssl-cert': '', 'ssl-key': '', 'ssl-cname': '' },
+    'settings.enableInference',
+    /inference router is removed/
+  ],
+  [
+    'GPU plugin off while GPUs may be in use',
+    { ...BOTH, config: 'installNvidiaDevicePlugin=true' },
+    { ...BOTH, config: 'installNvidiaDevicePlugin=false' },
+    'settings.installNvidiaDevicePlugin',
+    /nvidia.com\/gpu/
+  ],
+  [
+    'a node selector added',
+    BOTH,
+    { ...BOTH, 'node-selector': 'pool=ml' },
+    'settings.nodeSelector.pool',
+    /newly selected nodes/
+  ],
+  [
+    'a node selector changed',
+    { ...BOTH, 'node-selector': 'pool=ml' },
+    { ...BOTH, 'node-selector': 'pool=gpu' },
+    'settings.nodeSelector.pool',
+    /newly selected nodes/
+  ],
+  ['HTTPS to HTTP', BOTH, HTTP, 'settings.allowInsecureConnections', /inference endpoints/],
+  [
+    'service type LoadBalancer to NodePort',
+    HTTP,
+    { ...HTTP, 'inference-router-service-type': 'NodePort' },
+    'settings.inferenceRouterServiceType',
+    /inference endpoints/
+  ],
+  [
+    'internal load balancer added',
+    HTTP,
+    { ...HTTP, 'internal-load-balancer': 'true' },
+    'settings.internalLoadBalancerProvider',
+    /inference endpoints/
+  ],
+  [
+    'CNAME changed',
+    { ...BOTH, 'ssl-secret': 'fe', 'ssl-cert': '', 'ssl-key': '' },
+    { ...BOTH, 'ssl-secret': 'fe', 'ssl-cert': '', 'ssl-key': '', 'ssl-cname': 'api.contoso.com' },
+    'settings.sslCname',
+    /inference endpoints/
+  ],
+  [
+    'log analytics turned on',
+    BOTH,
+    { ...BOTH, config: 'logAnalyticsWS=true' },
+    'settings.logAnalyticsWS',
+    /log collection/
+  ]
+])('%s is disruptive', (_name, before, after, path, breaks) => {
+  const p = plan(before, after)
+  const d = p.disruptive.find(x => x.difference.path === path)
+  expect(d).toBeDefined()
+  expect(d!.breaks).toMatch(breaks)
+})
+
+test('the GPU plugin off is not disruptive when the cluster shows no GPU in use', () => {
+  const p = plan(
+    { ...BOTH, config: 'installNvidiaDevicePlugin=true' },
+    { ...BOTH, config: 'installNvidiaDevicePlugin=false' },
+    { gpuInUse: false }
+  )
+  expect(p.changes.map(c => c.path)).toEqual(['settings.installNvidiaDevicePlugin'])
+  expect(p.disruptive).toEqual([])
+})
+
+test('a service type switch writes both scoringFe.serviceType flags', () => {
+  const p = plan(HTTP, { ...HTTP, 'inference-router-service-type': 'NodePort' })
+  expect(p.changes).toEqual(
+    expect.arrayContaining([
+      { path: 'settings.inferenceRouterServiceType', desired: 'NodePort', actual: 'LoadBalancer' },
+      { path: 'settings.scoringFe.serviceType.nodePort', desired: 'True', actual: undefined }
+    ])
+  )
+})
+
+test('a removed node selector cannot be done by update, and says what to do', () => {
+  const p = plan({ ...BOTH, 'node-selector': 'pool=ml' }, BOTH)
+  expect(p.leftovers).toEqual([{ path: 'settings.nodeSelector.pool', actual: 'ml' }])
+  expect(p.impossible).toEqual([
+    expect.stringMatching(/nodeSelector.pool=ml .* never remove one.*mode: delete/)
+  ])
+})
+
+test('a key dropped from config stays live and is reported as a leftover', () => {
+  const p = plan({ ...BOTH, config: 'installPromOp=false' }, BOTH)
+  expect(p.changes).toEqual([])
+  expect(p.leftovers).toEqual([{ path: 'settings.installPromOp', actual: 'false' }])
+})
+
+test('a new pin and release train are envelope changes', () => {
+  const p = plan(BOTH, { ...BOTH, version: '1.1.80', 'release-train': 'preview' })
+  expect(p.changes).toEqual([
+    { path: 'version', desired: '1.1.80', actual: undefined },
+    { path: 'releaseTrain', desired: 'preview', actual: 'stable' }
+  ])
+})

@@ -1,0 +1,175 @@
+import { asBoolean, isBooleanKey, NODE_SELECTOR_PREFIX } from './keys.js'
+import { publicSettings, protectedSettings, TLS_FINGERPRINT_KEY } from './desired.js'
+import type { ClusterFacts } from './desired.js'
+import type { LiveExtension } from './live.js'
+import type { ExtensionRequest } from './request.js'
+
+/** One difference between the inputs and the live extension. Protected values are never shown. */
+export interface Difference {
+  /** `settings.<key>`, `protectedSettings.<key>`, `version`, `releaseTrain`, `autoUpgradeMinorVersion`. */
+  path: string
+  desired?: string
+  actual?: string
+}
+
+/** A change that breaks something running, and what. */
+export interface DisruptiveChange {
+  difference: Difference
+  breaks: string
+}
+
+export interface UpdatePlan {
+  /** What a PATCH would change. Empty: the live extension already matches. */
+  changes: Difference[]
+  /** Live values the inputs no longer set; a PATCH cannot remove a key, so they stay. */
+  leftovers: Difference[]
+  disruptive: DisruptiveChange[]
+  /** Whether the protected settings must be sent, which replaces them whole. */
+  protectedWrite: boolean
+  /** Changes ARM cannot make by update, each with what to do instead. */
+  impossible: string[]
+}
+
+/** Facts from the cluster that decide whether a change disrupts; undefined when unknown. */
+export interface ClusterUsage {
+  gpuInUse?: boolean
+}
+
+// Settings the CLI derives from the cluster at create time; an update never recomputes them.
+const DERIVED = new Set([
+  'cluster_name',
+  'clusterId',
+  'prometheus.prometheusSpec.externalLabels.cluster_name',
+  'domain',
+  'location',
+  'jobSchedulerLocation',
+  'cluster_name_friendly',
+  'servicebus.enabled',
+  'relayserver.enabled',
+  'nginxIngress.enabled',
+  'clusterPurpose',
+  'inferenceRouterHA',
+  'openshift'
+])
+
+// Keys the inputs own: absent from the inputs but present live, they are leftovers.
+const USER_KEYS =
+  /^(enableTraining|enableInference|allowInsecureConnections|inferenceRouterServiceType|internalLoadBalancerProvider|sslSecret|sslCname|installNvidiaDevicePlugin|installDcgmExporter|installPromOp|installVolcano|logAnalyticsWS|nodeSelector\..+)$/
+
+// scoringFe.serviceType.* are written True/False as a pair; absent reads as False.
+const PAIRED = ['scoringFe.serviceType.nodePort', 'scoringFe.serviceType.internalLoadBalancer']
+
+function sameValue(key: string, a: string | undefined, b: string | undefined): boolean {
+  if (PAIRED.includes(key)) return (asBoolean(a) ?? false) === (asBoolean(b) ?? false)
+  if (a === undefined || b === undefined) return a === b
+  if (isBooleanKey(key)) return asBoolean(a) === asBoolean(b)
+  if (key === 'inferenceRouterServiceType' || key === 'internalLoadBalancerProvider') {
+    return a.toLowerCase() === b.toLowerCase()
+  }
+  return a === b
+}
+
+/** The public settings the inputs decide, as they should be on the live extension. */
+function comparedSettings(req: ExtensionRequest, cluster: ClusterFacts): Record<string, string> {
+  const all = publicSettings(req, cluster)
+  const own = Object.entries(all).filter(([k]) => !DERIVED.has(k) || k in req.settings)
+  const compared = Object.fromEntries(own)
+  if (req.inference) for (const k of PAIRED) compared[k] ??= 'False'
+  return compared
+}
+
+/** Inputs vs the live extension → what to PATCH, what is disruptive, what cannot be done. Pure. */
+export function planUpdate(
+  req: ExtensionRequest,
+  cluster: ClusterFacts,
+  live: LiveExtension,
+  usage: ClusterUsage = {}
+): UpdatePlan {
+  const desired = comparedSettings(req, cluster)
+  const changes: Difference[] = []
+  for (const [key, value] of Object.entries(desired)) {
+    if (!sameValue(key, value, live.settings[key])) {
+      changes.push({ path: `settings.${key}`, desired: value, actual: live.settings[key] })
+    }
+  }
+  changes.push(...envelopeChanges(req, live))
+  const leftovers = Object.entries(live.settings)
+    .filter(([k]) => USER_KEYS.test(k) && !(k in desired))
+    .map(([k, v]) => ({ path: `settings.${k}`, actual: v }))
+  const missingProtected = Object.keys(protectedSettings(req))
+    .filter(k => !live.protectedKeys.includes(k))
+    .map(k => ({ path: `protectedSettings.${k}`, desired: '(set)', actual: undefined }))
+  const tlsChanged = changes.some(c => c.path === `settings.${TLS_FINGERPRINT_KEY}`)
+  return {
+    changes: [...changes, ...missingProtected],
+    leftovers,
+    disruptive: changes.flatMap(c => disruption(c, usage)),
+    protectedWrite: tlsChanged || missingProtected.length > 0,
+    impossible: impossibleChanges(live, leftovers)
+  }
+}
+
+function envelopeChanges(req: ExtensionRequest, live: LiveExtension): Difference[] {
+  const out: Difference[] = []
+  if (req.version !== undefined && req.version !== live.version) {
+    out.push({ path: 'version', desired: req.version, actual: live.version })
+  }
+  if (req.releaseTrain.toLowerCase() !== (live.releaseTrain ?? 'stable').toLowerCase()) {
+    out.push({ path: 'releaseTrain', desired: req.releaseTrain, actual: live.releaseTrain })
+  }
+  if (req.autoUpgradeMinorVersion !== (live.autoUpgradeMinorVersion ?? true)) {
+    out.push({
+      path: 'autoUpgradeMinorVersion',
+      desired: String(req.autoUpgradeMinorVersion),
+      actual: String(live.autoUpgradeMinorVersion ?? true)
+    })
+  }
+  return out
+}
+
+function impossibleChanges(live: LiveExtension, leftovers: Difference[]): string[] {
+  const out: string[] = []
+  for (const l of leftovers.filter(l => l.path.startsWith(`settings.${NODE_SELECTOR_PREFIX}`))) {
+    out.push(
+      `${l.path.slice('settings.'.length)}=${l.actual} is on the live extension but not in the inputs: an update can add or change a node selector, never remove one. Keep it in the inputs, or delete the extension (mode: delete) and create it again.`
+    )
+  }
+  if (live.releaseNamespace !== undefined && live.releaseNamespace !== 'azureml') {
+    out.push(
+      `The live extension installs into '${live.releaseNamespace}', not azureml; the namespace cannot be changed by update.`
+    )
+  }
+  return out
+}
+
+const TRAINING = 'running training jobs'
+const ENDPOINTS = 'inference endpoints (scoring URLs and TLS of online deployments)'
+
+/** Reference §5: which changes break running jobs or endpoints. */
+function disruption(c: Difference, usage: ClusterUsage): DisruptiveChange[] {
+  const key = c.path.startsWith('settings.') ? c.path.slice('settings.'.length) : ''
+  const turnedOff = asBoolean(c.actual) === true && asBoolean(c.desired) === false
+  const breaks = (what: string) => [{ difference: c, breaks: what }]
+  if (key === 'enableTraining' && turnedOff)
+    return breaks(`${TRAINING}: the training operator and Volcano are removed`)
+  if (key === 'enableInference' && turnedOff)
+    return breaks('online endpoints and deployments: the inference router is removed')
+  if (key === 'installNvidiaDevicePlugin' && turnedOff && usage.gpuInUse !== false) {
+    return breaks(`${TRAINING} and deployments on GPUs: nodes stop advertising nvidia.com/gpu`)
+  }
+  if (key.startsWith(NODE_SELECTOR_PREFIX))
+    return breaks(`${TRAINING} and deployments: components move to the newly selected nodes`)
+  if (
+    [
+      'allowInsecureConnections',
+      'inferenceRouterServiceType',
+      'internalLoadBalancerProvider',
+      'sslCname'
+    ].includes(key)
+  ) {
+    return breaks(ENDPOINTS)
+  }
+  if (key === 'logAnalyticsWS')
+    return breaks('log collection, and the protected settings are sent again whole')
+  return []
+}
