@@ -50,6 +50,7 @@ test('the same inputs again, TLS included, change nothing', () => {
   expect(p).toEqual({
     changes: [],
     leftovers: [],
+    patch: {},
     disruptive: [],
     protectedWrite: false,
     impossible: []
@@ -213,4 +214,18 @@ test('a new pin and release train are envelope changes', () => {
     { path: 'version', desired: '1.1.80', actual: undefined },
     { path: 'releaseTrain', desired: 'preview', actual: 'stable' }
   ])
+})
+
+test('the PATCH carries only what changed, and both service-type flags on a switch', () => {
+  expect(plan(BOTH, { ...BOTH, config: 'installPromOp=false' }).patch).toEqual({
+    configurationSettings: { installPromOp: 'false' }
+  })
+  expect(plan({ ...HTTP, 'inference-router-service-type': 'NodePort' }, HTTP).patch).toEqual({
+    configurationSettings: {
+      inferenceRouterServiceType: 'LoadBalancer',
+      'scoringFe.serviceType.nodePort': 'False',
+      'scoringFe.serviceType.internalLoadBalancer': 'False'
+    }
+  })
+  expect(plan(BOTH, { ...BOTH, version: '1.1.80' }).patch).toEqual({ version: '1.1.80' })
 })

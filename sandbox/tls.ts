@@ -45,9 +45,27 @@ function certificate(
   return cert
 }
 
+let shared: TlsMaterial | undefined
+
+/**
+ * The process's sandbox TLS material, made on first use. One CA serves every sandbox in a process:
+ * signing with forge takes about 2 s under jest's module VM, and one trusted CA cannot be confused
+ * with another.
+ */
+export function sandboxTls(): TlsMaterial {
+  return (shared ??= makeTls())
+}
+
+/** A new CA and server certificate. */
 export function makeTls(): TlsMaterial {
   const caKeys = rsaKeys()
-  const caSubject = [{ name: 'commonName', value: 'azureml-extension-action sandbox CA' }]
+  // A unique subject per CA: OpenSSL picks a trusted CA by subject, so two sandboxes in one process must not share one.
+  const caSubject = [
+    {
+      name: 'commonName',
+      value: `azureml-extension-action sandbox CA ${randomBytes(4).toString('hex')}`
+    }
+  ]
   const caCert = certificate(caSubject[0]!.value, caKeys.publicKey, caSubject, [
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }

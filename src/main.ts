@@ -2,10 +2,18 @@ import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { readInputs } from './inputs.js'
 import type { ActionInputs } from './inputs.js'
+import type { Problem } from './problems.js'
 import { ValidationError } from './problems.js'
 import { inputSecrets, secretForms } from './secrets.js'
 import { planRequest } from './settings/index.js'
 import type { PlannedRequest } from './settings/index.js'
+import { Deadline } from './deadline.js'
+import { resolveCloud } from './azure/cloud.js'
+import { signIn } from './azure/auth.js'
+import { connectArm } from './azure/arm.js'
+import type { Arm, ArmTuning } from './azure/arm.js'
+import { applyExtension } from './modes/apply.js'
+import { resultOf, writeOutputs } from './report/outputs.js'
 
 /** Reads the inputs the way the runner hands them over. */
 function runnerInputs(): ReturnType<typeof readInputs> {
@@ -16,10 +24,7 @@ function runnerInputs(): ReturnType<typeof readInputs> {
   })
 }
 
-/** Registers every secret with the runner before anything could print it. */
-function maskSecrets(inputs: ActionInputs): void {
-  for (const secret of inputSecrets(inputs)) secretForms(secret).forEach(s => core.setSecret(s))
-}
+const mask = (secret: string) => secretForms(secret).forEach(s => core.setSecret(s))
 
 /** Shows each problem as an error annotation naming the input, as the runner does. */
 function reportProblems(err: ValidationError): void {
@@ -32,25 +37,59 @@ function reportProblems(err: ValidationError): void {
   )
 }
 
-function plan(
-  inputs: ActionInputs,
-  problems: ReturnType<typeof readInputs>['problems']
-): PlannedRequest | undefined {
+function plan(inputs: ActionInputs, problems: Problem[]): PlannedRequest | undefined {
   if (inputs.mode === 'apply' || inputs.mode === 'drift') return planRequest(inputs, problems)
   if (problems.length > 0) throw new ValidationError(problems)
   return undefined
 }
 
+/** Poll and retry timing; the sandbox and tests shorten it through the environment. */
+function tuning(): ArmTuning {
+  const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
+  return {
+    pollIntervalMs: ms('AZUREML_ACTION_POLL_MS'),
+    retryDelayMs: ms('AZUREML_ACTION_RETRY_MS')
+  }
+}
+
+async function connect(inputs: ActionInputs): Promise<Arm> {
+  const cloud = resolveCloud(inputs.environment, inputs)
+  const credential = await signIn({
+    tenantId: inputs.tenantId,
+    clientId: inputs.clientId,
+    cloud,
+    customAuthority: inputs.authorityHost !== undefined,
+    retryDelayMs: tuning().retryDelayMs
+  })
+  return connectArm(credential, inputs.subscriptionId, cloud, tuning())
+}
+
 export async function run(): Promise<void> {
   try {
     const { inputs, problems } = runnerInputs()
-    maskSecrets(inputs)
+    inputSecrets(inputs).forEach(mask)
     const planned = plan(inputs, problems)
     planned?.notices.forEach(n => core.notice(n))
     planned?.warnings.forEach(w => core.warning(w))
-    core.info(`Inputs are valid for mode '${inputs.mode}'.`)
-    // Sign-in, the ARM write and the cluster verification follow in later steps of the roadmap.
-    core.setFailed(`Mode '${inputs.mode}' cannot run yet: the Azure steps are not built.`)
+    const deadline = new Deadline(inputs.timeoutMs)
+    const arm = await connect(inputs)
+    if (inputs.mode !== 'apply' || !planned) {
+      throw new Error(`Mode '${inputs.mode}' is not built yet.`)
+    }
+    const result = await applyExtension({
+      inputs,
+      request: planned.request,
+      arm,
+      deadline,
+      log: core.info,
+      mask
+    })
+    core.info(
+      result.changed
+        ? 'The extension was written and its operation succeeded.'
+        : 'The extension already matches the inputs: nothing was written.'
+    )
+    writeOutputs(resultOf(result.live, result.changed))
   } catch (err) {
     if (err instanceof ValidationError) reportProblems(err)
     else core.setFailed(err instanceof Error ? err.message : String(err))

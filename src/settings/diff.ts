@@ -28,6 +28,17 @@ export interface UpdatePlan {
   protectedWrite: boolean
   /** Changes ARM cannot make by update, each with what to do instead. */
   impossible: string[]
+  /** The PATCH body without protected settings, in the SDK's flattened form. */
+  patch: ExtensionPatch
+}
+
+/** What a PATCH sends (api-version 2023-05-01, flattened as the SDK takes it). */
+export interface ExtensionPatch {
+  version?: string
+  releaseTrain?: string
+  autoUpgradeMinorVersion?: boolean
+  configurationSettings?: Record<string, string>
+  configurationProtectedSettings?: Record<string, string>
 }
 
 /** Facts from the cluster that decide whether a change disrupts; undefined when unknown. */
@@ -100,13 +111,37 @@ export function planUpdate(
     .filter(k => !live.protectedKeys.includes(k))
     .map(k => ({ path: `protectedSettings.${k}`, desired: '(set)', actual: undefined }))
   const tlsChanged = changes.some(c => c.path === `settings.${TLS_FINGERPRINT_KEY}`)
+  const patch = patchOf(changes, desired, req)
   return {
+    patch,
     changes: [...changes, ...missingProtected],
     leftovers,
     disruptive: changes.flatMap(c => disruption(c, usage)),
     protectedWrite: tlsChanged || missingProtected.length > 0,
     impossible: impossibleChanges(live, leftovers)
   }
+}
+
+/** Changed public keys (both service-type flags whenever one changes: the merge would keep a stale one). */
+function patchOf(
+  changes: Difference[],
+  desired: Record<string, string>,
+  req: ExtensionRequest
+): ExtensionPatch {
+  const settings: Record<string, string> = {}
+  for (const c of changes) {
+    if (!c.path.startsWith('settings.')) continue
+    const key = c.path.slice('settings.'.length)
+    settings[key] = c.desired!
+    if (PAIRED.includes(key)) for (const k of PAIRED) settings[k] = desired[k]!
+  }
+  const patch: ExtensionPatch = {}
+  if (changes.some(c => c.path === 'version')) patch.version = req.version
+  if (changes.some(c => c.path === 'releaseTrain')) patch.releaseTrain = req.releaseTrain
+  if (changes.some(c => c.path === 'autoUpgradeMinorVersion'))
+    patch.autoUpgradeMinorVersion = req.autoUpgradeMinorVersion
+  if (Object.keys(settings).length > 0) patch.configurationSettings = settings
+  return patch
 }
 
 function envelopeChanges(req: ExtensionRequest, live: LiveExtension): Difference[] {

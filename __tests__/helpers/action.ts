@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../../src/main.js'
+
+export interface ActionRun {
+  /** Everything the action wrote to stdout: log lines, annotations, `::add-mask::` commands. */
+  stdout: string
+  /** The step outputs it set. */
+  outputs: Record<string, string>
+  failed: boolean
+  /** Lines of `::error` annotations and the failure message. */
+  errors: string[]
+}
+
+/** The environment an action step sees on a runner, pointed at a sandbox. */
+export interface RunnerEnv {
+  ACTIONS_ID_TOKEN_REQUEST_URL: string
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: string
+  [name: string]: string
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const re = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!
+  return out
+}
+
+/**
+ * Runs the action's real entry point in this process, as the runner would: inputs as INPUT_*
+ * variables, outputs through GITHUB_OUTPUT, debug logging on. Restores the environment after.
+ */
+export async function runAction(
+  inputs: Record<string, string>,
+  env: RunnerEnv
+): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'action-run-'))
+  const outputFile = join(dir, 'output')
+  writeFileSync(outputFile, '')
+  const saved = { ...process.env }
+  const chunks: string[] = []
+  const write = process.stdout.write.bind(process.stdout)
+  Object.assign(process.env, env, { GITHUB_OUTPUT: outputFile, RUNNER_DEBUG: '1' })
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString())
+    return true
+  }) as typeof process.stdout.write
+  try {
+    await run()
+  } finally {
+    process.stdout.write = write
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    Object.assign(process.env, saved)
+  }
+  const failed = process.exitCode === 1
+  process.exitCode = 0
+  const stdout = chunks.join('')
+  const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
+  rmSync(dir, { recursive: true, force: true })
+  return {
+    stdout,
+    outputs,
+    failed,
+    errors: stdout.split('\n').filter(l => l.startsWith('::error'))
+  }
+}
+
+/** The log without the `::add-mask::` commands (which carry secrets to the runner on purpose). */
+export function visibleLog(r: ActionRun): string {
+  return r.stdout
+    .split('\n')
+    .filter(l => !l.startsWith('::add-mask::'))
+    .join('\n')
+}

@@ -1,0 +1,83 @@
+import * as core from '@actions/core'
+import { ClientAssertionCredential } from '@azure/identity'
+import type { TokenCredential } from '@azure/identity'
+import { withRetry } from '../retry.js'
+import type { Cloud } from './cloud.js'
+import { aadstsCode, decodeClaims, signInHint } from './signin-hints.js'
+
+export interface SignInOptions {
+  tenantId: string
+  clientId: string
+  cloud: Cloud
+  /** Whether the authority is a custom host, where MSAL's instance discovery cannot work. */
+  customAuthority: boolean
+  /** First retry delay for the GitHub token endpoint; tests shorten it. */
+  retryDelayMs?: number
+}
+
+/** Sign-in failed; the message says why in words a user can act on. */
+export class SignInError extends Error {
+  override name = 'SignInError'
+}
+
+// GitHub answers a status in the message; no status means the request never got an answer.
+function retryableOidcError(err: unknown): boolean {
+  const status = /Error Code : (\d+|undefined)/.exec(String((err as Error)?.message))?.[1]
+  return status === undefined || status === 'undefined' || Number(status) >= 500 || status === '429'
+}
+
+/**
+ * The GitHub OIDC token for `audience`, retried on network errors and 5xx (the toolkit retries only
+ * 502-504), and cached while valid: MSAL asks for it twice per ARM token.
+ */
+function githubToken(audience: string, retryDelayMs: number): () => Promise<string> {
+  let cached: { token: string; expiresAt: number } | undefined
+  return async () => {
+    if (cached && Date.now() < cached.expiresAt) return cached.token
+    if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL) {
+      throw new SignInError(
+        "No GitHub OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is not set. Give the job 'permissions: id-token: write'."
+      )
+    }
+    const token = await withRetry(() => core.getIDToken(audience), {
+      attempts: 4,
+      firstDelayMs: retryDelayMs,
+      retryable: retryableOidcError,
+      onRetry: (err, n, ms) =>
+        core.info(
+          `GitHub OIDC token request failed (${(err as Error).message.split('\n')[0]}); retry ${n} in ${ms} ms`
+        )
+    }).catch((err: Error) => {
+      throw new SignInError(
+        `Could not get a GitHub OIDC token for audience '${audience}': ${err.message}`
+      )
+    })
+    cached = { token, expiresAt: Date.now() + 4 * 60_000 }
+    return token
+  }
+}
+
+/**
+ * An ARM credential from the GitHub OIDC token. Signs in once up front so that a refusal is
+ * explained here, with the token's claims and the federated credential that would match.
+ */
+export async function signIn(opts: SignInOptions): Promise<TokenCredential> {
+  const assertion = githubToken(opts.cloud.audience, opts.retryDelayMs ?? 1000)
+  const credential = new ClientAssertionCredential(opts.tenantId, opts.clientId, assertion, {
+    authorityHost: opts.cloud.authorityHost,
+    disableInstanceDiscovery: opts.customAuthority
+  })
+  try {
+    await credential.getToken(opts.cloud.scope)
+  } catch (err) {
+    if (err instanceof SignInError) throw err
+    const message = (err as Error).message
+    const code = aadstsCode(message)
+    const claims = decodeClaims(await assertion().catch(() => ''))
+    const first = message.split('\n').find(l => l.includes('AADSTS')) ?? message.split('\n')[0]
+    throw new SignInError(
+      `Entra ID refused the sign-in: ${first?.trim()}\n${signInHint(code, claims, opts.clientId, opts.tenantId)}`
+    )
+  }
+  return credential
+}

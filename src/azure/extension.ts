@@ -1,0 +1,163 @@
+import type { Extension } from '@azure/arm-kubernetesconfiguration'
+import type { ExtensionBody } from '../settings/index.js'
+import type { ExtensionPatch } from '../settings/diff.js'
+import type { LiveExtension } from '../settings/live.js'
+import { Deadline, TimeoutError } from '../deadline.js'
+import { sleep } from '../retry.js'
+import type { Arm } from './arm.js'
+import { isNotFound } from './arm.js'
+import type { ClusterRef } from './cluster.js'
+import { CLUSTER_RP } from './cluster.js'
+
+export interface ExtensionRef {
+  cluster: ClusterRef
+  name: string
+}
+
+const TERMINAL = ['succeeded', 'failed', 'canceled']
+
+/** Succeeded, Failed and Canceled end an operation; anything else (Pending included) is in progress. */
+export function isTerminal(state: string | undefined): boolean {
+  return TERMINAL.includes((state ?? '').toLowerCase())
+}
+
+function args(ref: ExtensionRef) {
+  const c = ref.cluster
+  return [c.resourceGroup, CLUSTER_RP[c.type].rp, c.type, c.name, ref.name] as const
+}
+
+export function toLive(ext: Extension): LiveExtension {
+  return {
+    id: ext.id ?? '',
+    name: ext.name ?? '',
+    extensionType: ext.extensionType ?? '',
+    version: ext.version ?? undefined,
+    currentVersion: ext.currentVersion ?? undefined,
+    releaseTrain: ext.releaseTrain ?? undefined,
+    autoUpgradeMinorVersion: ext.autoUpgradeMinorVersion ?? undefined,
+    provisioningState: ext.provisioningState ?? 'Unknown',
+    releaseNamespace: ext.scope?.cluster?.releaseNamespace ?? undefined,
+    settings: ext.configurationSettings ?? {},
+    protectedKeys: Object.keys(ext.configurationProtectedSettings ?? {}),
+    statuses: (ext.statuses ?? []).map(s => ({
+      code: s.code,
+      level: s.level,
+      message: s.message,
+      displayStatus: s.displayStatus
+    })),
+    errorInfo: ext.errorInfo
+      ? { code: ext.errorInfo.code, message: ext.errorInfo.message }
+      : undefined
+  }
+}
+
+/** The live extension, or undefined when ARM says 404 (and only then). */
+export async function getExtension(
+  arm: Arm,
+  ref: ExtensionRef
+): Promise<LiveExtension | undefined> {
+  try {
+    return toLive(await arm.client.extensions.get(...args(ref)))
+  } catch (err) {
+    if (isNotFound(err)) return undefined
+    throw err
+  }
+}
+
+/**
+ * Polls the extension until no operation runs on it (or it is gone), within the deadline.
+ * Used after a 409, after an ambiguous write failure, and by verify.
+ */
+export async function waitUntilIdle(
+  arm: Arm,
+  ref: ExtensionRef,
+  deadline: Deadline,
+  onWait?: (live: LiveExtension) => void
+): Promise<LiveExtension | undefined> {
+  for (;;) {
+    const live = await getExtension(arm, ref)
+    if (!live || isTerminal(live.provisioningState)) return live
+    onWait?.(live)
+    if (deadline.remainingMs() <= arm.pollIntervalMs) {
+      throw new TimeoutError(
+        `The extension is still ${live.provisioningState} and the timeout is spent.`
+      )
+    }
+    await sleep(arm.pollIntervalMs)
+  }
+}
+
+/** A write the action sends. */
+export type ExtensionWrite =
+  | { kind: 'create'; body: ExtensionBody }
+  | { kind: 'update'; patch: ExtensionPatch }
+  | { kind: 'delete'; force: boolean }
+
+/** How a write ended, as far as this attempt knows. */
+export type WriteOutcome =
+  | { kind: 'done' }
+  /** ARM refused the request itself (4xx): repeating it would not help. */
+  | { kind: 'rejected'; statusCode: number; code: string; message: string }
+  /** Busy (409), throttled (429) or ambiguous (5xx, dropped connection, failed poll): read, then decide. */
+  | { kind: 'unsure'; reason: string; retryAfterMs: number; mayHaveWritten: boolean }
+
+interface RestLike {
+  statusCode?: number
+  code?: string
+  message: string
+  response?: { headers?: { get(name: string): string | undefined } }
+}
+
+/** Sends one write on the non-retrying client and follows its operation until it ends. */
+export async function sendWrite(
+  arm: Arm,
+  ref: ExtensionRef,
+  write: ExtensionWrite,
+  deadline: Deadline
+): Promise<WriteOutcome> {
+  const options = { updateIntervalInMs: arm.pollIntervalMs, abortSignal: deadline.signal() }
+  try {
+    const ops = arm.writer.extensions
+    const poller =
+      write.kind === 'create'
+        ? await ops.beginCreate(
+            ...args(ref),
+            { identity: write.body.identity, ...write.body.properties },
+            options
+          )
+        : write.kind === 'update'
+          ? await ops.beginUpdate(...args(ref), write.patch, options)
+          : await ops.beginDelete(...args(ref), { ...options, forceDelete: write.force })
+    await poller.pollUntilDone({ abortSignal: options.abortSignal })
+    return { kind: 'done' }
+  } catch (err) {
+    if (deadline.expired())
+      throw new TimeoutError(`The ${write.kind} operation did not end within the timeout.`)
+    return classify(err as RestLike)
+  }
+}
+
+function classify(err: RestLike): WriteOutcome {
+  const status = err.statusCode
+  const retryAfter = Number(err.response?.headers?.get('retry-after'))
+  const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0
+  const unsure = (reason: string, wait: number, mayHaveWritten: boolean): WriteOutcome => ({
+    kind: 'unsure',
+    reason,
+    retryAfterMs: wait,
+    mayHaveWritten
+  })
+  // 409 and 429 mean the request was not carried out.
+  if (status === 409)
+    return unsure(`409 ${err.code ?? 'Conflict'}: ${err.message}`, retryAfterMs, false)
+  if (status === 429) return unsure(`429 throttled: ${err.message}`, retryAfterMs || 5000, false)
+  if (status !== undefined && status >= 400 && status < 500) {
+    return {
+      kind: 'rejected',
+      statusCode: status,
+      code: err.code ?? String(status),
+      message: err.message
+    }
+  }
+  return unsure(status ? `${status}: ${err.message}` : err.message, retryAfterMs, true)
+}

@@ -1,0 +1,185 @@
+import type { ActionInputs } from '../inputs.js'
+import { throwIfAny } from '../problems.js'
+import type { Deadline } from '../deadline.js'
+import { sleep } from '../retry.js'
+import {
+  desiredExtension,
+  needsLogAnalytics,
+  needsRelay,
+  protectedSettings,
+  sideResourceSettings,
+  validateAgainstCluster
+} from '../settings/index.js'
+import type { ClusterFacts, ExtensionRequest, SideResources } from '../settings/index.js'
+import { planUpdate } from '../settings/diff.js'
+import type { ClusterUsage, UpdatePlan } from '../settings/diff.js'
+import type { LiveExtension } from '../settings/live.js'
+import type { Arm } from '../azure/arm.js'
+import { checkProvider, PreflightError, readCluster } from '../azure/cluster.js'
+import { OperationFailedError, WriteRejectedError } from '../azure/errors.js'
+import { getExtension, isTerminal, sendWrite, waitUntilIdle } from '../azure/extension.js'
+import type { ExtensionRef, ExtensionWrite } from '../azure/extension.js'
+import { explainFailure } from '../azure/failures.js'
+import { findOrCreateRelay, readRelay } from '../azure/relay.js'
+import { DisruptiveUpdateError, guardDisruption } from './guard.js'
+import type { WorkloadCount } from './guard.js'
+
+export interface ApplyContext {
+  inputs: ActionInputs
+  request: ExtensionRequest
+  arm: Arm
+  deadline: Deadline
+  log: (line: string) => void
+  mask: (secret: string) => void
+  /** What the cluster can tell about GPUs and running workloads; absent when it is not reachable. */
+  clusterUsage?: () => Promise<ClusterUsage & { workloads?: WorkloadCount }>
+}
+
+export interface ApplyResult {
+  live: LiveExtension
+  /** Whether this run wrote to Azure. */
+  changed: boolean
+  cluster: ClusterFacts
+  plan?: UpdatePlan
+}
+
+export { DisruptiveUpdateError }
+
+const ATTEMPTS = 4
+
+/**
+ * Creates the extension, or updates only what differs, then follows the operation to its end.
+ * After a busy, throttled or ambiguous write it reads the live extension before deciding again.
+ */
+export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
+  const { inputs, request, arm, deadline } = ctx
+  const ref: ExtensionRef = {
+    cluster: {
+      resourceGroup: inputs.resourceGroup,
+      type: inputs.clusterType,
+      name: inputs.clusterName
+    },
+    name: request.name
+  }
+  await checkProvider(arm)
+  const cluster = await readCluster(arm, ref.cluster)
+  throwIfAny(validateAgainstCluster(request, cluster))
+  let wrote = false
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    let live = await getExtension(arm, ref)
+    if (live && !isTerminal(live.provisioningState)) {
+      ctx.log(
+        `The extension is ${live.provisioningState} from an earlier operation; waiting for it to end.`
+      )
+      live = await waitUntilIdle(arm, ref, deadline)
+    }
+    if (wrote && live && !/^succeeded$/i.test(live.provisioningState)) {
+      throw new OperationFailedError(live, explainFailure(live))
+    }
+    const next = await nextWrite(ctx, ref, cluster, live)
+    if (!next) return { live: live!, changed: wrote, cluster }
+    ctx.log(describeWrite(next.write, next.plan))
+    const outcome = await sendWrite(arm, ref, next.write, deadline)
+    if (outcome.kind === 'rejected') {
+      throw new WriteRejectedError(
+        `ARM refused the ${next.write.kind} (${outcome.statusCode} ${outcome.code}): ${outcome.message}`
+      )
+    }
+    if (outcome.kind === 'done') return finish(arm, ref, cluster, next.plan)
+    wrote ||= outcome.mayHaveWritten
+    ctx.log(
+      `The ${next.write.kind} did not clearly succeed (${outcome.reason}); reading the extension before deciding again.`
+    )
+    if (outcome.retryAfterMs > 0)
+      await sleep(Math.min(outcome.retryAfterMs, deadline.remainingMs()))
+  }
+  throw new Error(
+    `The extension could not be written after ${ATTEMPTS} attempts; see the log for each reason.`
+  )
+}
+
+async function finish(
+  arm: Arm,
+  ref: ExtensionRef,
+  cluster: ClusterFacts,
+  plan?: UpdatePlan
+): Promise<ApplyResult> {
+  const live = await getExtension(arm, ref)
+  if (!live || !/^succeeded$/i.test(live.provisioningState))
+    throw new OperationFailedError(live, explainFailure(live))
+  return { live, changed: true, cluster, plan }
+}
+
+/** The write that brings the live extension to the inputs, or undefined when it already matches. */
+async function nextWrite(
+  ctx: ApplyContext,
+  ref: ExtensionRef,
+  cluster: ClusterFacts,
+  live: LiveExtension | undefined
+): Promise<{ write: ExtensionWrite; plan?: UpdatePlan } | undefined> {
+  const { request } = ctx
+  if (live && live.extensionType.toLowerCase() !== 'microsoft.azureml.kubernetes') {
+    throw new PreflightError(
+      `An extension named ${ref.name} exists on ${cluster.name} with type ${live.extensionType}. Choose another extension-name.`
+    )
+  }
+  if (!live || /^(failed|canceled)$/i.test(live.provisioningState)) {
+    if (live)
+      ctx.log(
+        `The extension is ${live.provisioningState} from an earlier operation; sending the whole body again.`
+      )
+    const side = await sideResources(ctx, cluster, 'create')
+    return { write: { kind: 'create', body: desiredExtension(request, cluster, side).body } }
+  }
+  const usage = ctx.clusterUsage ? await ctx.clusterUsage().catch(() => undefined) : undefined
+  const plan = planUpdate(request, cluster, live, usage)
+  if (plan.impossible.length > 0) throw new PreflightError(plan.impossible.join('\n'))
+  guardDisruption(plan, ctx.inputs.allowDisruptiveUpdate, usage?.workloads)
+  plan.leftovers.forEach(l =>
+    ctx.log(
+      `Note: ${l.path}=${l.actual} is on the live extension but no longer in the inputs; an update cannot remove it.`
+    )
+  )
+  if (plan.changes.length === 0) return undefined
+  const patch = { ...plan.patch }
+  if (plan.protectedWrite) {
+    // The service replaces protected settings whole: send every one the extension needs.
+    const side = await sideResources(ctx, cluster, 'update')
+    patch.configurationProtectedSettings = {
+      ...protectedSettings(request),
+      ...sideResourceSettings(request, side).protected
+    }
+  }
+  return { write: { kind: 'update', patch }, plan }
+}
+
+async function sideResources(
+  ctx: ApplyContext,
+  cluster: ClusterFacts,
+  op: 'create' | 'update'
+): Promise<SideResources> {
+  const { request, arm, inputs } = ctx
+  if (needsLogAnalytics(request)) {
+    throw new PreflightError(
+      'logAnalyticsWS=true asks the action to create a Log Analytics workspace, which it does not do yet. Create the workspace and give azure_log_analytics.connection_string in config-protected, or remove logAnalyticsWS.'
+    )
+  }
+  if (!needsRelay(request)) return {}
+  const target = {
+    resourceGroup: inputs.resourceGroup,
+    clusterName: cluster.name,
+    location: cluster.location
+  }
+  const relay =
+    op === 'create'
+      ? await findOrCreateRelay(arm, target, ctx.mask, ctx.log)
+      : await readRelay(arm, target, ctx.mask)
+  return { relay }
+}
+
+function describeWrite(write: ExtensionWrite, plan?: UpdatePlan): string {
+  if (write.kind === 'create') return 'Creating the extension (PUT).'
+  if (write.kind === 'delete') return 'Deleting the extension.'
+  const paths = plan?.changes.map(c => c.path).join(', ')
+  return `Updating the extension (PATCH): ${paths}.`
+}

@@ -1,0 +1,31 @@
+import type { UpdatePlan } from '../settings/diff.js'
+
+/** Active work in the cluster that a disruptive update would hit. */
+export interface WorkloadCount {
+  trainingJobs: number
+  onlineDeployments: number
+}
+
+/** A disruptive update was refused; the message lists each change and what it would break. */
+export class DisruptiveUpdateError extends Error {
+  override name = 'DisruptiveUpdateError'
+}
+
+/** Refuses disruptive changes unless allowed. Pure. */
+export function guardDisruption(
+  plan: UpdatePlan,
+  allowed: boolean,
+  workloads?: WorkloadCount
+): void {
+  if (plan.disruptive.length === 0 || allowed) return
+  const lines = plan.disruptive.map(d => {
+    const { path, actual, desired } = d.difference
+    return `- ${path}: ${actual ?? '(unset)'} → ${desired ?? '(unset)'} breaks ${d.breaks}`
+  })
+  const affected = workloads
+    ? `The cluster runs ${workloads.trainingJobs} training job${workloads.trainingJobs === 1 ? '' : 's'} and ${workloads.onlineDeployments} online deployment${workloads.onlineDeployments === 1 ? '' : 's'} now.`
+    : 'The cluster was not reachable, so running jobs and deployments were not counted.'
+  throw new DisruptiveUpdateError(
+    `Refusing a disruptive update:\n${lines.join('\n')}\n${affected}\nSet allow-disruptive-update: true to apply it anyway.`
+  )
+}
