@@ -13,6 +13,7 @@ import { signIn } from './azure/auth.js'
 import { connectArm } from './azure/arm.js'
 import type { Arm, ArmTuning } from './azure/arm.js'
 import { applyExtension } from './modes/apply.js'
+import { OperationFailedError } from './azure/errors.js'
 import { resultOf, writeOutputs } from './report/outputs.js'
 
 /** Reads the inputs the way the runner hands them over. */
@@ -91,7 +92,9 @@ export async function run(): Promise<void> {
     )
     writeOutputs(resultOf(result.live, result.changed))
   } catch (err) {
-    if (err instanceof ValidationError) reportProblems(err)
-    else core.setFailed(err instanceof Error ? err.message : String(err))
+    if (err instanceof ValidationError) return reportProblems(err)
+    // A failed operation still tells the workflow where the extension stands.
+    if (err instanceof OperationFailedError) writeOutputs(resultOf(err.live, true))
+    core.setFailed(err instanceof Error ? err.message : String(err))
   }
 }

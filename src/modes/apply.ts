@@ -63,6 +63,7 @@ export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
   }
   await checkProvider(arm)
   const cluster = await readCluster(arm, ref.cluster)
+  ctx.log(describeCluster(cluster))
   throwIfAny(validateAgainstCluster(request, cluster))
   let wrote = false
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -175,6 +176,14 @@ async function sideResources(
       ? await findOrCreateRelay(arm, target, ctx.mask, ctx.log)
       : await readRelay(arm, target, ctx.mask)
   return { relay }
+}
+
+function describeCluster(c: ClusterFacts): string {
+  const nodes =
+    c.nodeCount === undefined
+      ? 'node count unknown'
+      : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`
+  return `Cluster ${c.name}: ${c.type} in ${c.location}, ${nodes}${c.distribution ? `, ${c.distribution}` : ''}.`
 }
 
 function describeWrite(write: ExtensionWrite, plan?: UpdatePlan): string {

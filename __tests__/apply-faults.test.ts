@@ -1,0 +1,112 @@
+/** apply under faults: throttling, server errors, dropped connections, conflicts and failed operations. */
+import { armClient, amlExtension, ARC, FAST } from './sandbox-arm-helpers.js'
+import { runIn, startWorld, worldInputs } from './helpers/azure-run.js'
+import type { AzureWorld } from './helpers/azure-run.js'
+import { visibleLog } from './helpers/action.js'
+
+let world: AzureWorld
+beforeEach(async () => {
+  world = await startWorld()
+})
+afterEach(async () => {
+  await world.stop()
+})
+
+const TRAINING = { scenario: 'training' }
+const EXT = { path: '/extensions/arcml-extension' }
+const methods = (m: string) =>
+  world.arm.requests.filter(
+    r => r.method === m && r.path.toLowerCase().includes('/extensions/arcml-extension')
+  )
+
+test('a throttled PUT (429) is sent again after Retry-After, once the extension is read', async () => {
+  world.arm.faults.throttle({ method: 'PUT', ...EXT }, 1)
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.errors).toEqual([])
+  const puts = methods('PUT')
+  expect(puts.map(r => r.status)).toEqual([429, 201])
+  expect(visibleLog(run)).toMatch(/429 throttled/)
+  expect(run.outputs['provisioning-state']).toBe('Succeeded')
+})
+
+test('5xx answers to reads are retried by the client with backoff', async () => {
+  world.arm.faults.fail(503, {
+    method: 'GET',
+    path: '/providers/Microsoft.KubernetesConfiguration',
+    times: 2
+  })
+  world.arm.faults.fail(500, { method: 'GET', ...EXT })
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.errors).toEqual([])
+  expect(run.outputs.changed).toBe('true')
+})
+
+test('a 5xx answer to the PUT: the live extension is read before the PUT is repeated', async () => {
+  world.arm.faults.fail(500, { method: 'PUT', ...EXT })
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.errors).toEqual([])
+  const ext = world.arm.requests.filter(r =>
+    r.path.toLowerCase().endsWith('/extensions/arcml-extension')
+  )
+  const firstPut = ext.findIndex(r => r.method === 'PUT')
+  const secondPut = ext.findIndex((r, i) => i > firstPut && r.method === 'PUT')
+  expect(ext.slice(firstPut + 1, secondPut).some(r => r.method === 'GET')).toBe(true)
+  expect(visibleLog(run)).toMatch(
+    /did not clearly succeed.*reading the extension before deciding again/
+  )
+})
+
+test('a connection dropped while following the operation: the extension is read, the PUT is not repeated', async () => {
+  world.arm.faults.drop({ method: 'GET', path: '/operations/' })
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.errors).toEqual([])
+  expect(methods('PUT')).toHaveLength(1)
+  expect(run.outputs).toMatchObject({ 'provisioning-state': 'Succeeded', changed: 'true' })
+})
+
+test('409 (an operation in progress) waits for it, reads again, then writes', async () => {
+  world.arm.faults.fail(409, { method: 'PUT', ...EXT })
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.errors).toEqual([])
+  expect(methods('PUT').map(r => r.status)).toEqual([409, 201])
+  expect(visibleLog(run)).toMatch(/409/)
+})
+
+test('an earlier operation still running is waited for before anything is written', async () => {
+  world.backend.hold()
+  const other = await armClient(world).extensions.beginCreate(
+    ...ARC,
+    'arcml-extension',
+    amlExtension({ enableTraining: 'True' }),
+    FAST
+  )
+  const release = setTimeout(() => world.backend.release(), 300)
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  clearTimeout(release)
+  await other.pollUntilDone()
+  expect(run.errors).toEqual([])
+  expect(visibleLog(run)).toMatch(/Creating from an earlier operation; waiting for it to end/)
+  expect(methods('PUT')).toHaveLength(1)
+})
+
+test('a failed operation shows errorInfo and the fix, and reports the Failed state', async () => {
+  world.arm.provisioning.fail()
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.failed).toBe(true)
+  const log = visibleLog(run)
+  expect(log).toMatch(/ended Failed: ExtensionOperationFailed: .*pre-install/)
+  expect(log).toMatch(
+    /Fix: The healthcheck hook failed: its report is in configmap arcml-healthcheck/
+  )
+  expect(run.outputs).toMatchObject({ 'provisioning-state': 'Failed', changed: 'true' })
+})
+
+test('an extension left Failed by an earlier run is sent again whole', async () => {
+  world.arm.provisioning.fail()
+  await runIn(world, { ...worldInputs(world), ...TRAINING })
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.errors).toEqual([])
+  expect(visibleLog(run)).toMatch(/Failed from an earlier operation; sending the whole body again/)
+  expect(methods('PUT')).toHaveLength(2)
+  expect(run.outputs['provisioning-state']).toBe('Succeeded')
+})
