@@ -13,6 +13,7 @@ import { signIn } from './azure/auth.js'
 import { connectArm } from './azure/arm.js'
 import type { Arm, ArmTuning } from './azure/arm.js'
 import { applyExtension } from './modes/apply.js'
+import { deleteExtension } from './modes/delete.js'
 import { OperationFailedError } from './azure/errors.js'
 import { resultOf, writeOutputs } from './report/outputs.js'
 
@@ -65,6 +66,42 @@ async function connect(inputs: ActionInputs): Promise<Arm> {
   return connectArm(credential, inputs.subscriptionId, cloud, tuning())
 }
 
+async function runApply(
+  inputs: ActionInputs,
+  planned: PlannedRequest,
+  arm: Arm,
+  deadline: Deadline
+): Promise<void> {
+  const result = await applyExtension({
+    inputs,
+    request: planned.request,
+    arm,
+    deadline,
+    log: core.info,
+    mask
+  })
+  core.info(
+    result.changed
+      ? 'The extension was written and its operation succeeded.'
+      : 'The extension already matches the inputs: nothing was written.'
+  )
+  writeOutputs(resultOf(result.live, result.changed))
+}
+
+async function runDelete(inputs: ActionInputs, arm: Arm, deadline: Deadline): Promise<void> {
+  const result = await deleteExtension({ inputs, arm, deadline, log: core.info })
+  core.info(
+    result.changed
+      ? 'The extension was deleted.'
+      : 'The extension was already gone: nothing was written.'
+  )
+  writeOutputs({
+    provisioningState: result.provisioningState,
+    extensionId: result.before?.id,
+    changed: result.changed
+  })
+}
+
 export async function run(): Promise<void> {
   try {
     const { inputs, problems } = runnerInputs()
@@ -74,23 +111,9 @@ export async function run(): Promise<void> {
     planned?.warnings.forEach(w => core.warning(w))
     const deadline = new Deadline(inputs.timeoutMs)
     const arm = await connect(inputs)
-    if (inputs.mode !== 'apply' || !planned) {
-      throw new Error(`Mode '${inputs.mode}' is not built yet.`)
-    }
-    const result = await applyExtension({
-      inputs,
-      request: planned.request,
-      arm,
-      deadline,
-      log: core.info,
-      mask
-    })
-    core.info(
-      result.changed
-        ? 'The extension was written and its operation succeeded.'
-        : 'The extension already matches the inputs: nothing was written.'
-    )
-    writeOutputs(resultOf(result.live, result.changed))
+    if (inputs.mode === 'apply') await runApply(inputs, planned!, arm, deadline)
+    else if (inputs.mode === 'delete') await runDelete(inputs, arm, deadline)
+    else throw new Error(`Mode '${inputs.mode}' is not built yet.`)
   } catch (err) {
     if (err instanceof ValidationError) return reportProblems(err)
     // A failed operation still tells the workflow where the extension stands.

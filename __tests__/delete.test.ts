@@ -1,0 +1,65 @@
+/** delete, end to end: idempotent, forceDelete passed through, only a 404 means absent. */
+import { runIn, startWorld, worldInputs } from './helpers/azure-run.js'
+import type { AzureWorld } from './helpers/azure-run.js'
+import { visibleLog } from './helpers/action.js'
+
+let world: AzureWorld
+beforeEach(async () => {
+  world = await startWorld()
+})
+afterEach(async () => {
+  await world.stop()
+})
+
+const deletes = () => world.arm.requests.filter(r => r.method === 'DELETE')
+
+test('deletes the extension and waits until ARM no longer has it', async () => {
+  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
+  expect(run.errors).toEqual([])
+  expect(run.outputs).toMatchObject({ 'provisioning-state': 'Deleted', changed: 'true' })
+  expect(deletes()).toHaveLength(1)
+  expect(deletes()[0]!.query.forceDelete).toBe('false')
+  const last = world.arm.requests.at(-1)!
+  expect(last).toMatchObject({ method: 'GET', status: 404 })
+})
+
+test('already gone is success, and nothing is sent', async () => {
+  const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
+  expect(run.errors).toEqual([])
+  expect(run.outputs).toMatchObject({ 'provisioning-state': 'NotFound', changed: 'false' })
+  expect(deletes()).toEqual([])
+})
+
+test('force-delete sends forceDelete=true', async () => {
+  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  await runIn(world, { ...worldInputs(world), mode: 'delete', 'force-delete': 'true' })
+  expect(deletes()[0]!.query.forceDelete).toBe('true')
+})
+
+test('a mistyped cluster fails instead of passing as already deleted', async () => {
+  const run = await runIn(world, {
+    ...worldInputs(world),
+    mode: 'delete',
+    'cluster-name': 'arc-clustr'
+  })
+  expect(run.failed).toBe(true)
+  expect(visibleLog(run)).toMatch(/arc-clustr was not found as connectedClusters/)
+  expect(deletes()).toEqual([])
+})
+
+test('a 403 on the read is an error, not an absent extension (unlike the az CLI)', async () => {
+  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  world.arm.faults.fail(403, { method: 'GET', path: '/extensions/arcml-extension' })
+  const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
+  expect(run.failed).toBe(true)
+  expect(deletes()).toEqual([])
+})
+
+test('a dropped connection on the DELETE: the extension is read before anything is sent again', async () => {
+  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  world.arm.faults.drop({ method: 'DELETE' })
+  const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
+  expect(run.errors).toEqual([])
+  expect(run.outputs['provisioning-state']).toBe('Deleted')
+})
