@@ -60,11 +60,26 @@ export async function runAction(
   const stdout = chunks.join('')
   const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
   rmSync(dir, { recursive: true, force: true })
-  return {
-    stdout,
-    outputs,
-    failed,
-    errors: stdout.split('\n').filter(l => l.startsWith('::error'))
+  const errors = stdout.split('\n').filter(l => l.startsWith('::error'))
+  const result = { stdout, outputs, failed, errors }
+  expectNoLeaks(result)
+  return result
+}
+
+/**
+ * Checked on every run of every test: no value the action masked appears anywhere else in what it
+ * printed or in its outputs. The runner would hide them, but safety must not depend on that.
+ */
+function expectNoLeaks(r: ActionRun): void {
+  const masked = r.stdout
+    .split('\n')
+    .filter(l => l.startsWith('::add-mask::'))
+    .map(l => l.slice('::add-mask::'.length))
+    .filter(v => v.length >= 8)
+  const shown = visibleLog(r) + '\n' + Object.values(r.outputs).join('\n')
+  const leaked = masked.filter(secret => shown.includes(secret))
+  if (leaked.length > 0) {
+    throw new Error(`The action printed ${leaked.length} masked value(s) outside ::add-mask::`)
   }
 }
 
