@@ -14,6 +14,9 @@ import { connectArm } from './azure/arm.js'
 import type { Arm, ArmTuning } from './azure/arm.js'
 import { applyExtension } from './modes/apply.js'
 import { deleteExtension } from './modes/delete.js'
+import type { KubeConfig } from './cluster/index.js'
+import type { ClusterUsage } from './settings/diff.js'
+import type { WorkloadCount } from './modes/guard.js'
 import { OperationFailedError } from './azure/errors.js'
 import { resultOf, writeOutputs } from './report/outputs.js'
 
@@ -45,6 +48,31 @@ function plan(inputs: ActionInputs, problems: Problem[]): PlannedRequest | undef
   return undefined
 }
 
+/** The cluster the runner can reach, when a kubeconfig is given. */
+interface Cluster {
+  kc: KubeConfig
+  usage: () => Promise<ClusterUsage & { workloads: WorkloadCount }>
+}
+
+/** The kubeconfig, read and masked before anything else; a bad one is an input problem. */
+async function loadCluster(inputs: ActionInputs): Promise<Cluster | undefined> {
+  if (inputs.kubeconfig === undefined) return undefined
+  const cluster = await import('./cluster/index.js')
+  try {
+    const kc = cluster.loadKubeconfig(inputs.kubeconfig)!
+    cluster.kubeconfigSecrets(kc).forEach(mask)
+    return { kc, usage: () => cluster.readClusterUsage(kc) }
+  } catch (err) {
+    throw new ValidationError([
+      {
+        input: 'kubeconfig',
+        message: `cannot be read: ${(err as Error).message}`,
+        fix: 'Give kubeconfig text (from a secret) or the path of a kubeconfig file on the runner, or leave it empty to skip the cluster checks.'
+      }
+    ])
+  }
+}
+
 /** Poll and retry timing; the sandbox and tests shorten it through the environment. */
 function tuning(): ArmTuning {
   const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
@@ -67,12 +95,14 @@ async function connect(inputs: ActionInputs): Promise<Arm> {
 }
 
 async function runApply(
+  cluster: Cluster | undefined,
   inputs: ActionInputs,
   planned: PlannedRequest,
   arm: Arm,
   deadline: Deadline
 ): Promise<void> {
   const result = await applyExtension({
+    clusterUsage: cluster?.usage,
     inputs,
     request: planned.request,
     arm,
@@ -109,9 +139,10 @@ export async function run(): Promise<void> {
     const planned = plan(inputs, problems)
     planned?.notices.forEach(n => core.notice(n))
     planned?.warnings.forEach(w => core.warning(w))
+    const cluster = await loadCluster(inputs)
     const deadline = new Deadline(inputs.timeoutMs)
     const arm = await connect(inputs)
-    if (inputs.mode === 'apply') await runApply(inputs, planned!, arm, deadline)
+    if (inputs.mode === 'apply') await runApply(cluster, inputs, planned!, arm, deadline)
     else if (inputs.mode === 'delete') await runDelete(inputs, arm, deadline)
     else throw new Error(`Mode '${inputs.mode}' is not built yet.`)
   } catch (err) {

@@ -132,7 +132,7 @@ async function nextWrite(
     const side = await sideResources(ctx, cluster, 'create')
     return { write: { kind: 'create', body: desiredExtension(request, cluster, side).body } }
   }
-  const usage = ctx.clusterUsage ? await ctx.clusterUsage().catch(() => undefined) : undefined
+  const usage = await readUsage(ctx)
   const plan = planUpdate(request, cluster, live, usage)
   if (plan.impossible.length > 0) throw new PreflightError(plan.impossible.join('\n'))
   guardDisruption(plan, ctx.inputs.allowDisruptiveUpdate, usage?.workloads)
@@ -176,6 +176,20 @@ async function sideResources(
       ? await findOrCreateRelay(arm, target, ctx.mask, ctx.log)
       : await readRelay(arm, target, ctx.mask)
   return { relay }
+}
+
+async function readUsage(
+  ctx: ApplyContext
+): Promise<(ClusterUsage & { workloads?: WorkloadCount }) | undefined> {
+  if (!ctx.clusterUsage) return undefined
+  try {
+    return await ctx.clusterUsage()
+  } catch (err) {
+    ctx.log(
+      `The cluster could not be read for running work (${(err as Error).message}); counting nothing.`
+    )
+    return undefined
+  }
 }
 
 function describeCluster(c: ClusterFacts): string {

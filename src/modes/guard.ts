@@ -24,7 +24,7 @@ export function guardDisruption(
   })
   const affected = workloads
     ? `The cluster runs ${workloads.trainingJobs} training job${workloads.trainingJobs === 1 ? '' : 's'} and ${workloads.onlineDeployments} online deployment${workloads.onlineDeployments === 1 ? '' : 's'} now.`
-    : 'The cluster was not reachable, so running jobs and deployments were not counted.'
+    : 'Running jobs and deployments were not counted: no kubeconfig was given, or the cluster was not reachable.'
   throw new DisruptiveUpdateError(
     `Refusing a disruptive update:\n${lines.join('\n')}\n${affected}\nSet allow-disruptive-update: true to apply it anyway.`
   )
