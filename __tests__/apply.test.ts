@@ -177,3 +177,27 @@ describe('nothing is written when a check fails', () => {
     expect(writes(world)).toEqual([])
   })
 })
+
+test('the job summary shows the extension and the changes sent, never a protected value', async () => {
+  const tls = SEED_TLS
+  const https = {
+    scenario: 'training-and-inference',
+    'ssl-cert': tls.cert,
+    'ssl-key': tls.key,
+    'ssl-cname': 'ml.contoso.com'
+  }
+  await runIn(world, { ...worldInputs(world), ...https })
+  const rotated = makeCertificate('ml.contoso.com')
+  const run = await runIn(world, {
+    ...worldInputs(world),
+    ...https,
+    'ssl-cert': rotated.cert,
+    'ssl-key': rotated.key,
+    config: 'installPromOp=false'
+  })
+  expect(run.summary).toContain('AzureML extension · apply')
+  expect(run.summary).toContain('<td>Succeeded</td>')
+  expect(run.summary).toContain('settings.installPromOp')
+  expect(run.summary).toContain('settings.azuremlExtensionAction.sslCertSha256')
+  expect(run.summary).not.toContain(Buffer.from(rotated.cert).toString('base64').slice(0, 40))
+})

@@ -2,22 +2,9 @@
  * Scale benchmark for the Kubernetes stand-in (not a test): 5,000 nodes and 20,000 pods in
  * `azureml`, listed and watched through @kubernetes/client-node.
  *
- *   node --experimental-transform-types --no-warnings bench/kube-scale.ts [pods] [nodes]
+ *   npm run bench:scale -- [pods] [nodes]
  */
 import { get } from 'node:https'
-import { registerHooks } from 'node:module'
-
-// Let the sources' `.js` import specifiers find their `.ts` files (as sandbox/cli.ts does).
-registerHooks({
-  resolve(specifier, context, next) {
-    try {
-      return next(specifier, context)
-    } catch (err) {
-      if (!/^\.\.?\/.*\.js$/.test(specifier)) throw err
-      return next(specifier.replace(/\.js$/, '.ts'), context)
-    }
-  }
-})
 
 process.env.NO_PROXY = '127.0.0.1,localhost'
 const { CoreV1Api, KubeConfig, ListWatch, Watch } = await import('@kubernetes/client-node')

@@ -19,6 +19,9 @@ import type { ClusterUsage } from './settings/diff.js'
 import type { WorkloadCount } from './modes/guard.js'
 import { OperationFailedError } from './azure/errors.js'
 import { resultOf, writeOutputs } from './report/outputs.js'
+import type { RunResult } from './report/outputs.js'
+import { writeSummary } from './report/summary.js'
+import type { Difference } from './settings/diff.js'
 
 /** Reads the inputs the way the runner hands them over. */
 function runnerInputs(): ReturnType<typeof readInputs> {
@@ -94,14 +97,20 @@ async function connect(inputs: ActionInputs): Promise<Arm> {
   return connectArm(credential, inputs.subscriptionId, cloud, tuning())
 }
 
+/** What a mode found out: its outputs, and for the summary the changes it sent. */
+interface ModeResult {
+  result: RunResult
+  changes?: Difference[]
+}
+
 async function runApply(
   cluster: Cluster | undefined,
   inputs: ActionInputs,
   planned: PlannedRequest,
   arm: Arm,
   deadline: Deadline
-): Promise<void> {
-  const result = await applyExtension({
+): Promise<ModeResult> {
+  const ctx = {
     clusterUsage: cluster?.usage,
     inputs,
     request: planned.request,
@@ -109,46 +118,56 @@ async function runApply(
     deadline,
     log: core.info,
     mask
-  })
+  }
+  const applied = await applyExtension(ctx)
   core.info(
-    result.changed
+    applied.changed
       ? 'The extension was written and its operation succeeded.'
       : 'The extension already matches the inputs: nothing was written.'
   )
-  writeOutputs(resultOf(result.live, result.changed))
+  return { result: resultOf(applied.live, applied.changed), changes: applied.plan?.changes }
 }
 
-async function runDelete(inputs: ActionInputs, arm: Arm, deadline: Deadline): Promise<void> {
-  const result = await deleteExtension({ inputs, arm, deadline, log: core.info })
+async function runDelete(inputs: ActionInputs, arm: Arm, deadline: Deadline): Promise<ModeResult> {
+  const deleted = await deleteExtension({ inputs, arm, deadline, log: core.info })
   core.info(
-    result.changed
+    deleted.changed
       ? 'The extension was deleted.'
       : 'The extension was already gone: nothing was written.'
   )
-  writeOutputs({
-    provisioningState: result.provisioningState,
-    extensionId: result.before?.id,
-    changed: result.changed
-  })
+  const { provisioningState, changed, before } = deleted
+  return { result: { provisioningState, extensionId: before?.id, changed } }
+}
+
+async function runMode(
+  inputs: ActionInputs,
+  planned: PlannedRequest | undefined
+): Promise<ModeResult> {
+  const cluster = await loadCluster(inputs)
+  const deadline = new Deadline(inputs.timeoutMs)
+  const arm = await connect(inputs)
+  if (inputs.mode === 'apply') return runApply(cluster, inputs, planned!, arm, deadline)
+  if (inputs.mode === 'delete') return runDelete(inputs, arm, deadline)
+  throw new Error(`Mode '${inputs.mode}' is not built yet.`)
 }
 
 export async function run(): Promise<void> {
+  const { inputs, problems } = runnerInputs()
+  inputSecrets(inputs).forEach(mask)
   try {
-    const { inputs, problems } = runnerInputs()
-    inputSecrets(inputs).forEach(mask)
     const planned = plan(inputs, problems)
     planned?.notices.forEach(n => core.notice(n))
     planned?.warnings.forEach(w => core.warning(w))
-    const cluster = await loadCluster(inputs)
-    const deadline = new Deadline(inputs.timeoutMs)
-    const arm = await connect(inputs)
-    if (inputs.mode === 'apply') await runApply(cluster, inputs, planned!, arm, deadline)
-    else if (inputs.mode === 'delete') await runDelete(inputs, arm, deadline)
-    else throw new Error(`Mode '${inputs.mode}' is not built yet.`)
+    const { result, changes } = await runMode(inputs, planned)
+    writeOutputs(result)
+    writeSummary({ inputs, result, changes })
   } catch (err) {
     if (err instanceof ValidationError) return reportProblems(err)
+    const message = err instanceof Error ? err.message : String(err)
     // A failed operation still tells the workflow where the extension stands.
-    if (err instanceof OperationFailedError) writeOutputs(resultOf(err.live, true))
-    core.setFailed(err instanceof Error ? err.message : String(err))
+    const result = err instanceof OperationFailedError ? resultOf(err.live, true) : undefined
+    if (result) writeOutputs(result)
+    core.setFailed(message)
+    writeSummary({ inputs, result, failure: message })
   }
 }

@@ -8,6 +8,8 @@ export interface ActionRun {
   stdout: string
   /** The step outputs it set. */
   outputs: Record<string, string>
+  /** The job summary it wrote (Markdown/HTML). */
+  summary: string
   failed: boolean
   /** Lines of `::error` annotations and the failure message. */
   errors: string[]
@@ -37,11 +39,17 @@ export async function runAction(
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'action-run-'))
   const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
   writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
   const saved = { ...process.env }
   const chunks: string[] = []
   const write = process.stdout.write.bind(process.stdout)
-  Object.assign(process.env, env, { GITHUB_OUTPUT: outputFile, RUNNER_DEBUG: '1' })
+  Object.assign(process.env, env, {
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_DEBUG: '1'
+  })
   for (const [name, value] of Object.entries(inputs))
     process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -59,9 +67,10 @@ export async function runAction(
   process.exitCode = 0
   const stdout = chunks.join('')
   const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
+  const summary = readFileSync(summaryFile, 'utf8')
   rmSync(dir, { recursive: true, force: true })
   const errors = stdout.split('\n').filter(l => l.startsWith('::error'))
-  const result = { stdout, outputs, failed, errors }
+  const result = { stdout, outputs, summary, failed, errors }
   expectNoLeaks(result)
   return result
 }
@@ -76,7 +85,7 @@ function expectNoLeaks(r: ActionRun): void {
     .filter(l => l.startsWith('::add-mask::'))
     .map(l => l.slice('::add-mask::'.length))
     .filter(v => v.length >= 8)
-  const shown = visibleLog(r) + '\n' + Object.values(r.outputs).join('\n')
+  const shown = [visibleLog(r), ...Object.values(r.outputs), r.summary].join('\n')
   const leaked = masked.filter(secret => shown.includes(secret))
   if (leaked.length > 0) {
     throw new Error(`The action printed ${leaked.length} masked value(s) outside ::add-mask::`)

@@ -1,0 +1,113 @@
+/**
+ * `npm run demo`: the bundled action (dist/index.js), run as a workflow step would run it, against
+ * the local sandbox. Prints each step's log, outputs and job summary.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startSandbox } from '../sandbox/index.js'
+import type { Sandbox } from '../sandbox/index.js'
+
+const ACTION = new URL('../dist/index.js', import.meta.url).pathname
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+
+/** The job summary's HTML tables as plain text lines. */
+function summaryText(html: string): string {
+  return html
+    .replace(/<\/(th|td)>\s*<(th|td)>/g, ' | ')
+    .replace(/<\/tr>/g, '\n')
+    .replace(/<h\d>/g, '\n## ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+async function step(
+  sandbox: Sandbox,
+  title: string,
+  inputs: Record<string, string>
+): Promise<void> {
+  console.log(`\n${bold(`━━ ${title}`)}`)
+  const dir = await mkdtemp(join(tmpdir(), 'demo-step-'))
+  const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')]
+  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
+  const base = {
+    'subscription-id': sandbox.env.AZURE_SUBSCRIPTION_ID,
+    'tenant-id': sandbox.env.AZURE_TENANT_ID,
+    'client-id': sandbox.env.AZURE_CLIENT_ID,
+    'resource-group': sandbox.env.AZURE_RESOURCE_GROUP,
+    'cluster-name': sandbox.env.AZURE_CLUSTER_NAME,
+    'cluster-type': sandbox.env.AZURE_CLUSTER_TYPE,
+    'arm-endpoint': sandbox.env.ARM_ENDPOINT,
+    'authority-host': sandbox.env.AUTHORITY_HOST,
+    kubeconfig: sandbox.kubeconfigPath
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    NODE_EXTRA_CA_CERTS: sandbox.env.NODE_EXTRA_CA_CERTS,
+    NO_PROXY: sandbox.env.NO_PROXY,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    AZUREML_ACTION_POLL_MS: '250',
+    AZUREML_ACTION_RETRY_MS: '200'
+  }
+  for (const [name, value] of Object.entries({ ...base, ...inputs }))
+    env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [k, v] of Object.entries(inputs)) {
+    console.log(`  with ${k}: ${v.replace(/\n/g, '\n' + ' '.repeat(k.length + 9))}`)
+  }
+  const code = await new Promise<number>(resolve => {
+    const child = spawn(process.execPath, [ACTION], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line || line.startsWith('::add-mask::') || line.startsWith('::debug::')) continue
+        // Workflow commands escape newlines; show them as the runner would.
+        const text = line.replace(/%0A/g, '\n').replace(/%0D/g, '').replace(/%25/g, '%')
+        console.log(text.replace(/^/gm, '  │ '))
+      }
+    })
+    child.on('close', c => resolve(c ?? 1))
+  })
+  const outputs = [
+    ...(await readFile(outputFile, 'utf8')).matchAll(
+      /^(.+?)<<(ghadelimiter_\S+)\n([\s\S]*?)\n\2$/gm
+    )
+  ]
+  console.log(`  step ${code === 0 ? 'succeeded' : 'failed'}; outputs:`)
+  for (const m of outputs) console.log(`    ${m[1]} = ${m[3]}`)
+  const summary = summaryText(await readFile(summaryFile, 'utf8'))
+  if (summary) console.log(`  job summary:\n${summary.replace(/^/gm, '    ')}`)
+  await rm(dir, { recursive: true, force: true })
+}
+
+const sandbox = await startSandbox({ kube: { podStepMs: 150 } })
+try {
+  console.log(
+    bold(
+      'AzureML extension action against the local sandbox (GitHub OIDC, Entra ID, ARM, Kubernetes)'
+    )
+  )
+  const both = {
+    scenario: 'training-and-inference',
+    'inference-router-service-type': 'NodePort',
+    'allow-insecure-connections': 'true'
+  }
+  await step(sandbox, '1. apply: create the extension on the Arc cluster', both)
+  await step(sandbox, '2. apply again with the same inputs: nothing to write', both)
+  sandbox.kube.workloads.addTrainingJob('nightly-train')
+  sandbox.kube.workloads.addOnlineDeployment('fraud-scoring', 'blue')
+  await step(sandbox, '3. apply turning training off: refused as disruptive', {
+    ...both,
+    scenario: 'inference'
+  })
+  await step(sandbox, '4. apply with a config the seed document used (legacy keys, translated)', {
+    ...both,
+    config: 'inferenceLoadBalancerHA=False\nreuseExistingPromOp=False'
+  })
+  await step(sandbox, '5. delete', { mode: 'delete' })
+} finally {
+  await sandbox.stop()
+}
