@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
-import { readInputs } from './inputs.js'
 import type { ActionInputs } from './inputs.js'
 import type { Problem } from './problems.js'
 import { ValidationError } from './problems.js'
-import { inputSecrets, secretForms } from './secrets.js'
 import { planRequest } from './settings/index.js'
 import type { PlannedRequest } from './settings/index.js'
 import { Deadline } from './deadline.js'
-import { resolveCloud } from './azure/cloud.js'
-import { signIn } from './azure/auth.js'
-import { connectArm } from './azure/arm.js'
-import type { Arm, ArmTuning } from './azure/arm.js'
+import type { Arm } from './azure/arm.js'
+import { connectAzure } from './azure/connect.js'
+import { inputSecrets } from './secrets.js'
+import { mask, reportProblems, runnerInputs } from './runner.js'
 import { applyExtension } from './modes/apply.js'
 import { deleteExtension } from './modes/delete.js'
 import type { KubeConfig } from './cluster/index.js'
@@ -22,28 +19,6 @@ import { resultOf, writeOutputs } from './report/outputs.js'
 import type { RunResult } from './report/outputs.js'
 import { writeSummary } from './report/summary.js'
 import type { Difference } from './settings/diff.js'
-
-/** Reads the inputs the way the runner hands them over. */
-function runnerInputs(): ReturnType<typeof readInputs> {
-  return readInputs({
-    get: name => core.getInput(name),
-    env: process.env,
-    readFile: path => readFileSync(path, 'utf8')
-  })
-}
-
-const mask = (secret: string) => secretForms(secret).forEach(s => core.setSecret(s))
-
-/** Shows each problem as an error annotation naming the input, as the runner does. */
-function reportProblems(err: ValidationError): void {
-  for (const p of err.problems) {
-    core.error(`${p.message} Fix: ${p.fix}`, { title: `Input '${p.input}'` })
-  }
-  const n = err.problems.length
-  core.setFailed(
-    `${n} input problem${n === 1 ? '' : 's'}; nothing was changed in Azure or on the cluster.`
-  )
-}
 
 function plan(inputs: ActionInputs, problems: Problem[]): PlannedRequest | undefined {
   if (inputs.mode === 'apply' || inputs.mode === 'drift') return planRequest(inputs, problems)
@@ -74,27 +49,6 @@ async function loadCluster(inputs: ActionInputs): Promise<Cluster | undefined> {
       }
     ])
   }
-}
-
-/** Poll and retry timing; the sandbox and tests shorten it through the environment. */
-function tuning(): ArmTuning {
-  const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
-  return {
-    pollIntervalMs: ms('AZUREML_ACTION_POLL_MS'),
-    retryDelayMs: ms('AZUREML_ACTION_RETRY_MS')
-  }
-}
-
-async function connect(inputs: ActionInputs): Promise<Arm> {
-  const cloud = resolveCloud(inputs.environment, inputs)
-  const credential = await signIn({
-    tenantId: inputs.tenantId,
-    clientId: inputs.clientId,
-    cloud,
-    customAuthority: inputs.authorityHost !== undefined,
-    retryDelayMs: tuning().retryDelayMs
-  })
-  return connectArm(credential, inputs.subscriptionId, cloud, tuning())
 }
 
 /** What a mode found out: its outputs, and for the summary the changes it sent. */
@@ -145,7 +99,7 @@ async function runMode(
 ): Promise<ModeResult> {
   const cluster = await loadCluster(inputs)
   const deadline = new Deadline(inputs.timeoutMs)
-  const arm = await connect(inputs)
+  const arm = await connectAzure(inputs)
   if (inputs.mode === 'apply') return runApply(cluster, inputs, planned!, arm, deadline)
   if (inputs.mode === 'delete') return runDelete(inputs, arm, deadline)
   throw new Error(`Mode '${inputs.mode}' is not built yet.`)
