@@ -11,6 +11,8 @@ import { inputSecrets } from './secrets.js'
 import { mask, reportProblems, runnerInputs } from './runner.js'
 import { applyExtension } from './modes/apply.js'
 import { deleteExtension } from './modes/delete.js'
+import { detectDrift } from './modes/drift.js'
+import { verifyExtension } from './modes/verify.js'
 import type { KubeConfig } from './cluster/index.js'
 import type { ClusterUsage } from './settings/diff.js'
 import type { WorkloadCount } from './modes/guard.js'
@@ -55,6 +57,8 @@ async function loadCluster(inputs: ActionInputs): Promise<Cluster | undefined> {
 interface ModeResult {
   result: RunResult
   changes?: Difference[]
+  /** Set when the mode ran to the end but the step must still fail (drift found). */
+  failure?: string
 }
 
 async function runApply(
@@ -93,6 +97,30 @@ async function runDelete(inputs: ActionInputs, arm: Arm, deadline: Deadline): Pr
   return { result: { provisioningState, extensionId: before?.id, changed } }
 }
 
+async function runDrift(
+  inputs: ActionInputs,
+  planned: PlannedRequest,
+  arm: Arm,
+  deadline: Deadline
+): Promise<ModeResult> {
+  const { live, drift } = await detectDrift({
+    inputs,
+    request: planned.request,
+    arm,
+    deadline,
+    log: core.info
+  })
+  drift.forEach(d =>
+    core.info(`Drift: ${d.path}: inputs ${d.desired ?? '(unset)'}, live ${d.actual ?? '(unset)'}`)
+  )
+  return { result: { ...resultOf(live, false), drift }, failure: driftFailure(inputs, drift) }
+}
+
+function driftFailure(inputs: ActionInputs, drift: Difference[]): string | undefined {
+  if (drift.length === 0 || !inputs.failOnDrift) return undefined
+  return `${drift.length} difference${drift.length === 1 ? '' : 's'} between the inputs and the live extension (fail-on-drift is true).`
+}
+
 async function runMode(
   inputs: ActionInputs,
   planned: PlannedRequest | undefined
@@ -102,7 +130,9 @@ async function runMode(
   const arm = await connectAzure(inputs)
   if (inputs.mode === 'apply') return runApply(cluster, inputs, planned!, arm, deadline)
   if (inputs.mode === 'delete') return runDelete(inputs, arm, deadline)
-  throw new Error(`Mode '${inputs.mode}' is not built yet.`)
+  if (inputs.mode === 'drift') return runDrift(inputs, planned!, arm, deadline)
+  const live = await verifyExtension({ inputs, arm, deadline, log: core.info })
+  return { result: resultOf(live, false) }
 }
 
 export async function run(): Promise<void> {
@@ -112,14 +142,16 @@ export async function run(): Promise<void> {
     const planned = plan(inputs, problems)
     planned?.notices.forEach(n => core.notice(n))
     planned?.warnings.forEach(w => core.warning(w))
-    const { result, changes } = await runMode(inputs, planned)
+    const { result, changes, failure } = await runMode(inputs, planned)
     writeOutputs(result)
-    writeSummary({ inputs, result, changes })
+    if (failure) core.setFailed(failure)
+    writeSummary({ inputs, result, changes, failure })
   } catch (err) {
     if (err instanceof ValidationError) return reportProblems(err)
     const message = err instanceof Error ? err.message : String(err)
     // A failed operation still tells the workflow where the extension stands.
-    const result = err instanceof OperationFailedError ? resultOf(err.live, true) : undefined
+    const wrote = inputs.mode === 'apply' || inputs.mode === 'delete'
+    const result = err instanceof OperationFailedError ? resultOf(err.live, wrote) : undefined
     if (result) writeOutputs(result)
     core.setFailed(message)
     writeSummary({ inputs, result, failure: message })

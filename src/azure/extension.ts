@@ -1,3 +1,4 @@
+import type { ActionInputs } from '../inputs.js'
 import type { Extension } from '@azure/arm-kubernetesconfiguration'
 import type { ExtensionBody } from '../settings/index.js'
 import type { ExtensionPatch } from '../settings/diff.js'
@@ -12,6 +13,18 @@ import { CLUSTER_RP } from './cluster.js'
 export interface ExtensionRef {
   cluster: ClusterRef
   name: string
+}
+
+/** The extension and cluster the inputs name. */
+export function extensionRef(inputs: ActionInputs): ExtensionRef {
+  return {
+    cluster: {
+      resourceGroup: inputs.resourceGroup,
+      type: inputs.clusterType,
+      name: inputs.clusterName
+    },
+    name: inputs.extensionName
+  }
 }
 
 const TERMINAL = ['succeeded', 'failed', 'canceled']

@@ -19,6 +19,7 @@ import { checkProvider, PreflightError, readCluster } from '../azure/cluster.js'
 import { OperationFailedError, WriteRejectedError } from '../azure/errors.js'
 import { getExtension, isTerminal, sendWrite, waitUntilIdle } from '../azure/extension.js'
 import type { ExtensionRef, ExtensionWrite } from '../azure/extension.js'
+import { extensionRef } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
 import { findOrCreateRelay, readRelay } from '../azure/relay.js'
 import { DisruptiveUpdateError, guardDisruption } from './guard.js'
@@ -53,14 +54,7 @@ const ATTEMPTS = 4
  */
 export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
   const { inputs, request, arm, deadline } = ctx
-  const ref: ExtensionRef = {
-    cluster: {
-      resourceGroup: inputs.resourceGroup,
-      type: inputs.clusterType,
-      name: inputs.clusterName
-    },
-    name: request.name
-  }
+  const ref = extensionRef(inputs)
   await checkProvider(arm)
   const cluster = await readCluster(arm, ref.cluster)
   ctx.log(describeCluster(cluster))

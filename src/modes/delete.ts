@@ -6,7 +6,7 @@ import type { Arm } from '../azure/arm.js'
 import { readCluster } from '../azure/cluster.js'
 import { OperationFailedError, WriteRejectedError } from '../azure/errors.js'
 import { getExtension, sendWrite, waitUntilIdle } from '../azure/extension.js'
-import type { ExtensionRef } from '../azure/extension.js'
+import { extensionRef } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
 
 export interface DeleteContext {
@@ -29,14 +29,7 @@ const ATTEMPTS = 4
 /** Deletes the extension and waits until ARM no longer has it. Already gone is success. */
 export async function deleteExtension(ctx: DeleteContext): Promise<DeleteResult> {
   const { inputs, arm, deadline } = ctx
-  const ref: ExtensionRef = {
-    cluster: {
-      resourceGroup: inputs.resourceGroup,
-      type: inputs.clusterType,
-      name: inputs.clusterName
-    },
-    name: inputs.extensionName
-  }
+  const ref = extensionRef(inputs)
   // A mistyped cluster must fail, not pass as "already deleted".
   await readCluster(arm, ref.cluster)
   const before = await getExtension(arm, ref)

@@ -38,9 +38,27 @@ export function writeSummary(f: SummaryFacts): void {
       ...f.changes.map(c => [c.path, cell(c.actual), cell(c.desired)])
     ])
   }
+  if (result?.drift) driftTable(result.drift)
   if (f.failure) core.summary.addHeading('Why it failed', 3).addCodeBlock(f.failure)
   // Appended here rather than by summary.write(), which keeps the first file path it saw.
   const text = core.summary.stringify()
   core.summary.emptyBuffer()
   appendFileSync(process.env.GITHUB_STEP_SUMMARY, text)
+}
+
+function driftTable(drift: Difference[]): void {
+  if (drift.length === 0) {
+    core.summary
+      .addHeading('Drift', 3)
+      .addRaw('No drift: the live extension matches the inputs.', true)
+    return
+  }
+  core.summary.addHeading(`Drift (${drift.length})`, 3).addTable([
+    [
+      { data: 'Setting', header: true },
+      { data: 'Inputs', header: true },
+      { data: 'Live', header: true }
+    ],
+    ...drift.map(d => [d.path, cell(d.desired), cell(d.actual)])
+  ])
 }
