@@ -93,3 +93,20 @@ test('without id-token: write permission the error says so', async () => {
   expect(run.failed).toBe(true)
   expect(visibleLog(run)).toContain('permissions: id-token: write')
 })
+
+test('a dropped connection to GitHub OIDC is retried too', async () => {
+  world.oidc.faults.drop({ times: 1 })
+  const run = await apply()
+  expect(run.errors).toEqual([])
+  expect(visibleLog(run)).toMatch(/GitHub OIDC token request failed/)
+})
+
+test('GitHub OIDC refusing (401) is not retried, and says why', async () => {
+  world.oidc.faults.fail(401, { times: 5 })
+  const run = await apply()
+  expect(run.failed).toBe(true)
+  expect(visibleLog(run)).toMatch(
+    /Could not get a GitHub OIDC token for audience 'api:\/\/AzureADTokenExchange'/
+  )
+  expect(world.oidc.requests.length).toBe(1)
+})

@@ -67,13 +67,13 @@ export async function signIn(opts: SignInOptions): Promise<TokenCredential> {
     authorityHost: opts.cloud.authorityHost,
     disableInstanceDiscovery: opts.customAuthority
   })
+  // The GitHub token first: its failures are GitHub's, and its claims explain Entra's refusals.
+  const claims = decodeClaims(await assertion())
   try {
     await credential.getToken(opts.cloud.scope)
   } catch (err) {
-    if (err instanceof SignInError) throw err
     const message = (err as Error).message
     const code = aadstsCode(message)
-    const claims = decodeClaims(await assertion().catch(() => ''))
     const first = message.split('\n').find(l => l.includes('AADSTS')) ?? message.split('\n')[0]
     throw new SignInError(
       `Entra ID refused the sign-in: ${first?.trim()}\n${signInHint(code, claims, opts.clientId, opts.tenantId)}`
