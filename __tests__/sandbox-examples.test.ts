@@ -1,5 +1,5 @@
 /**
- * Replays every request of ../shared/arm-spec/2023-05-01/examples against the sandbox and checks
+ * Replays every request of spec/arm/2023-05-01/examples against the sandbox and checks
  * the answers against the example (status, fields) and against the spec's schemas.
  */
 import { readFileSync, readdirSync } from 'node:fs'

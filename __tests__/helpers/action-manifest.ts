@@ -3,7 +3,7 @@
  * workflows need them. action.yml is parsed and validated with GitHub's own action schema
  * (`@actions/workflow-parser`, the library behind the Actions language service), offline.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NoOperationTraceWriter } from '@actions/workflow-parser'
@@ -15,10 +15,9 @@ import {
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const actionYmlPath = join(repoRoot, 'action.yml')
-/** The contract lives beside the repository (`../shared`), not in it. */
+/** The contract, copied into spec/ so every clone has it. */
 export const contractPath =
-  process.env.ACTION_CONTRACT_PATH ??
-  resolve(repoRoot, '..', 'shared', 'design', 'action-contract.md')
+  process.env.ACTION_CONTRACT_PATH ?? join(repoRoot, 'spec', 'action-contract.md')
 
 export interface ManifestResult {
   /** Schema and conversion errors, formatted like the Actions language service shows them. */
@@ -61,10 +60,6 @@ export interface Contract {
   outputs: string[]
   /** Inputs the contract names as ones whose absence matters (they must declare no default). */
   absenceMatters: string[]
-}
-
-export function contractAvailable(): boolean {
-  return existsSync(contractPath)
 }
 
 /** Reads the Inputs and Outputs tables and the "absence matters" rule from action-contract.md. */

@@ -1,6 +1,6 @@
 /**
  * The definitions extensions.json borrows from Azure/azure-rest-api-specs
- * `specification/common-types/resource-management/v2/types.json`, which ../shared/arm-spec does
+ * `specification/common-types/resource-management/v2/types.json`, which spec/arm (a copy of ../shared/arm-spec) does
  * not carry. Transcribed field for field (descriptions dropped) for the names the spec uses.
  */
 const CREATED_BY = ['User', 'Application', 'ManagedIdentity', 'Key']

@@ -6,9 +6,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { COMMON_TYPES_V2 } from './common-types.js'
 
-/** ../shared/arm-spec beside the repository (override with ARM_SPEC_DIR). */
+/** The ARM spec copied into spec/arm (override with ARM_SPEC_DIR). */
 export const ARM_SPEC_DIR =
-  process.env.ARM_SPEC_DIR ?? fileURLToPath(new URL('../../../shared/arm-spec', import.meta.url))
+  process.env.ARM_SPEC_DIR ?? fileURLToPath(new URL('../../spec/arm', import.meta.url))
 
 export const EXTENSIONS_API_VERSION = '2023-05-01'
 
