@@ -110,3 +110,13 @@ test('an extension left Failed by an earlier run is sent again whole', async () 
   expect(methods('PUT')).toHaveLength(2)
   expect(run.outputs['provisioning-state']).toBe('Succeeded')
 })
+
+test('re-sending a Failed extension is still guarded against disruptive changes', async () => {
+  const both = { scenario: 'training-and-inference', 'allow-insecure-connections': 'true' }
+  await runIn(world, { ...worldInputs(world), ...both })
+  world.arm.provisioning.fail()
+  await runIn(world, { ...worldInputs(world), ...both, config: 'installPromOp=false' })
+  const run = await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  expect(run.failed).toBe(true)
+  expect(visibleLog(run)).toMatch(/Refusing a disruptive update:[\s\S]*enableInference/)
+})

@@ -202,10 +202,46 @@ test('a removed node selector cannot be done by update, and says what to do', ()
   ])
 })
 
-test('a key dropped from config stays live and is reported as a leftover', () => {
+test('a key dropped from config returns to its default, written explicitly', () => {
   const p = plan({ ...BOTH, config: 'installPromOp=false' }, BOTH)
-  expect(p.changes).toEqual([])
-  expect(p.leftovers).toEqual([{ path: 'settings.installPromOp', actual: 'false' }])
+  expect(p.changes).toEqual([{ path: 'settings.installPromOp', desired: 'True', actual: 'false' }])
+  expect(p.patch).toEqual({ configurationSettings: { installPromOp: 'True' } })
+  expect(p.leftovers).toEqual([])
+})
+
+test('dropping allow-insecure-connections is a disruptive change back to HTTPS, not a no-op', () => {
+  const secret = { 'ssl-secret': 'fe', 'ssl-cert': '', 'ssl-key': '' }
+  const p = plan(HTTP, { ...BOTH, ...secret, 'allow-insecure-connections': '' })
+  expect(p.changes).toContainEqual({
+    path: 'settings.allowInsecureConnections',
+    desired: 'False',
+    actual: 'True'
+  })
+  expect(p.disruptive.map(d => d.difference.path)).toContain('settings.allowInsecureConnections')
+})
+
+test('dropping internal-load-balancer turns the ILB flag off, and that is disruptive', () => {
+  const p = plan({ ...HTTP, 'internal-load-balancer': 'true' }, HTTP)
+  expect(p.changes).toContainEqual({
+    path: 'settings.scoringFe.serviceType.internalLoadBalancer',
+    desired: 'False',
+    actual: 'True'
+  })
+  expect(p.disruptive.map(d => d.difference.path)).toContain(
+    'settings.scoringFe.serviceType.internalLoadBalancer'
+  )
+  expect(p.leftovers).toEqual([{ path: 'settings.internalLoadBalancerProvider', actual: 'azure' }])
+})
+
+test('a key without a default stays live and is reported as a leftover', () => {
+  const secret = { 'ssl-secret': 'fe', 'ssl-cert': '', 'ssl-key': '' }
+  const p = plan({ ...BOTH, ...secret }, HTTP)
+  expect(p.leftovers).toEqual(
+    expect.arrayContaining([
+      { path: 'settings.sslSecret', actual: 'fe' },
+      { path: 'settings.sslCname', actual: 'ml.contoso.com' }
+    ])
+  )
 })
 
 test('a new pin and release train are envelope changes', () => {

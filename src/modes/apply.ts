@@ -119,10 +119,18 @@ async function nextWrite(
     )
   }
   if (!live || /^(failed|canceled)$/i.test(live.provisioningState)) {
-    if (live)
+    if (live) {
       ctx.log(
         `The extension is ${live.provisioningState} from an earlier operation; sending the whole body again.`
       )
+      // A failed extension still runs what its last good settings installed: guard that too.
+      const usage = await readUsage(ctx)
+      guardDisruption(
+        planUpdate(request, cluster, live, usage),
+        ctx.inputs.allowDisruptiveUpdate,
+        usage?.workloads
+      )
+    }
     const side = await sideResources(ctx, cluster, 'create')
     return { write: { kind: 'create', body: desiredExtension(request, cluster, side).body } }
   }

@@ -67,6 +67,16 @@ const DERIVED = new Set([
 const USER_KEYS =
   /^(enableTraining|enableInference|allowInsecureConnections|inferenceRouterServiceType|internalLoadBalancerProvider|sslSecret|sslCname|installNvidiaDevicePlugin|installDcgmExporter|installPromOp|installVolcano|logAnalyticsWS|nodeSelector\..+)$/
 
+// What the chart does when a key is absent (reference §2.2).
+const DEFAULTS: Record<string, string> = {
+  allowInsecureConnections: 'False',
+  installNvidiaDevicePlugin: 'False',
+  installDcgmExporter: 'False',
+  installPromOp: 'True',
+  installVolcano: 'True',
+  logAnalyticsWS: 'False'
+}
+
 // scoringFe.serviceType.* are written True/False as a pair; absent reads as False.
 const PAIRED = ['scoringFe.serviceType.nodePort', 'scoringFe.serviceType.internalLoadBalancer']
 
@@ -97,6 +107,10 @@ export function planUpdate(
   usage: ClusterUsage = {}
 ): UpdatePlan {
   const desired = comparedSettings(req, cluster)
+  // A key the inputs dropped means its default, which a PATCH must write: it cannot delete the key.
+  for (const [key, value] of Object.entries(DEFAULTS)) {
+    if (!(key in desired) && key in live.settings) desired[key] = value
+  }
   const changes: Difference[] = []
   for (const [key, value] of Object.entries(desired)) {
     if (!sameValue(key, value, live.settings[key])) {
@@ -199,7 +213,8 @@ function disruption(c: Difference, usage: ClusterUsage): DisruptiveChange[] {
       'allowInsecureConnections',
       'inferenceRouterServiceType',
       'internalLoadBalancerProvider',
-      'sslCname'
+      'sslCname',
+      ...PAIRED
     ].includes(key)
   ) {
     return breaks(ENDPOINTS)
