@@ -1,4 +1,5 @@
 /** apply with the cluster reachable: the guard counts what a disruptive update would hit. */
+import { readFileSync } from 'node:fs'
 import { runInSandbox, sandboxInputs, startFullSandbox } from './helpers/sandbox-run.js'
 import type { Sandbox } from './helpers/sandbox-run.js'
 import { visibleLog } from './helpers/action.js'
@@ -58,6 +59,33 @@ test('a kubeconfig that cannot be read is an input problem, before Azure is call
     ...BOTH,
     kubeconfig: '/nowhere/kubeconfig'
   })
-  expect(run.errors.join('\n')).toMatch(/Input 'kubeconfig'::cannot be read/)
+  expect(run.errors.join('\n')).toMatch(
+    /Input 'kubeconfig'::cannot be used: \/nowhere\/kubeconfig cannot be read \(ENOENT\)/
+  )
   expect(sandbox.arm.requests.length).toBe(before)
+})
+
+test('a malformed kubeconfig is refused without quoting it: its credentials stay out of the log', async () => {
+  const broken =
+    'apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: SUPERSECRETTOKEN123\n  : [unbalanced\n'
+  const run = await runInSandbox(sandbox, {
+    ...sandboxInputs(sandbox),
+    ...BOTH,
+    kubeconfig: broken
+  })
+  expect(run.errors.join('\n')).toMatch(
+    /Input 'kubeconfig'::cannot be used: the kubeconfig text is not a valid kubeconfig \(YAML error at line \d+/
+  )
+  expect(visibleLog(run)).not.toContain('SUPERSECRETTOKEN123')
+})
+
+test('the kubeconfig token is masked before anything is logged', async () => {
+  const run = await runInSandbox(sandbox, {
+    ...sandboxInputs(sandbox),
+    ...BOTH,
+    kubeconfig: readFileSync(sandbox.kubeconfigPath, 'utf8')
+  })
+  const token = /token: (\S+)/.exec(readFileSync(sandbox.kubeconfigPath, 'utf8'))![1]!
+  expect(run.stdout).toContain(`::add-mask::${token}`)
+  expect(visibleLog(run)).not.toContain(token)
 })

@@ -110,3 +110,11 @@ test('GitHub OIDC refusing (401) is not retried, and says why', async () => {
   )
   expect(world.oidc.requests.length).toBe(1)
 })
+
+test('the ARM access token is masked as soon as it is issued', async () => {
+  const run = await apply()
+  expect(run.errors).toEqual([])
+  const masks = run.stdout.split('\n').filter(l => l.startsWith('::add-mask::eyJ'))
+  // The GitHub token (masked by @actions/core) and at least one ARM access token.
+  expect(masks.length).toBeGreaterThanOrEqual(2)
+})

@@ -46,7 +46,7 @@ async function loadCluster(inputs: ActionInputs): Promise<Cluster | undefined> {
     throw new ValidationError([
       {
         input: 'kubeconfig',
-        message: `cannot be read: ${(err as Error).message}`,
+        message: `cannot be used: ${(err as Error).message}.`,
         fix: 'Give kubeconfig text (from a secret) or the path of a kubeconfig file on the runner, or leave it empty to skip the cluster checks.'
       }
     ])

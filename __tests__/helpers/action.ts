@@ -79,6 +79,13 @@ export async function runAction(
  * Checked on every run of every test: no value the action masked appears anywhere else in what it
  * printed or in its outputs. The runner would hide them, but safety must not depend on that.
  */
+const SECRET_SHAPES = [
+  /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /SharedAccessKey=[^;*\s]/,
+  /Bearer [\w-]{20,}/
+]
+
 function expectNoLeaks(r: ActionRun): void {
   const masked = r.stdout
     .split('\n')
@@ -87,6 +94,11 @@ function expectNoLeaks(r: ActionRun): void {
     .filter(v => v.length >= 8)
   const shown = [visibleLog(r), ...Object.values(r.outputs), r.summary].join('\n')
   const leaked = masked.filter(secret => shown.includes(secret))
+  // Secrets by their shape, masked or not: JWTs, private keys, Relay keys, bearer headers.
+  for (const shape of SECRET_SHAPES) {
+    if (shape.test(shown))
+      throw new Error(`The action printed something shaped like a secret: ${shape}`)
+  }
   if (leaked.length > 0) {
     throw new Error(`The action printed ${leaked.length} masked value(s) outside ::add-mask::`)
   }

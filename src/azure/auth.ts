@@ -79,5 +79,16 @@ export async function signIn(opts: SignInOptions): Promise<TokenCredential> {
       `Entra ID refused the sign-in: ${first?.trim()}\n${signInHint(code, claims, opts.clientId, opts.tenantId)}`
     )
   }
-  return credential
+  return maskedTokens(credential)
+}
+
+/** Registers each ARM access token with the runner's masking as soon as it is issued. */
+function maskedTokens(credential: TokenCredential): TokenCredential {
+  return {
+    getToken: async (scopes, options) => {
+      const token = await credential.getToken(scopes, options)
+      if (token) core.setSecret(token.token)
+      return token
+    }
+  }
 }

@@ -7,10 +7,28 @@ import { KubeConfig } from '@kubernetes/client-node'
  */
 export function loadKubeconfig(input: string | undefined): KubeConfig | undefined {
   if (input === undefined || input.trim() === '') return undefined
-  const text = /\n|^\s*apiVersion:|^\s*\{/.test(input) ? input : readFileSync(input.trim(), 'utf8')
+  const isText = /\n|^\s*apiVersion:|^\s*\{/.test(input)
+  const text = isText ? input : readKubeconfigFile(input.trim())
   const kc = new KubeConfig()
-  kc.loadFromString(text)
+  try {
+    kc.loadFromString(text)
+  } catch (err) {
+    // Parser messages quote the text around the error, and a kubeconfig holds credentials.
+    const mark = (err as { mark?: { line: number; column: number } }).mark
+    const where = mark ? ` (YAML error at line ${mark.line + 1}, column ${mark.column + 1})` : ''
+    throw new Error(
+      `${isText ? 'the kubeconfig text' : input.trim()} is not a valid kubeconfig${where}`
+    )
+  }
   return kc
+}
+
+function readKubeconfigFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new Error(`${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
 }
 
 /** Credentials in a kubeconfig that must be masked before anything is logged. Pure. */
