@@ -163,7 +163,11 @@ test.each([
   [
     'log analytics turned on',
     BOTH,
-    { ...BOTH, config: 'logAnalyticsWS=true' },
+    {
+      ...BOTH,
+      config: 'logAnalyticsWS=true',
+      'config-protected': 'azure_log_analytics.connection_string=k3y'
+    },
     'settings.logAnalyticsWS',
     /log collection/
   ]

@@ -546,6 +546,13 @@ const CASES: Case[] = [
     fix: /auto-upgrade-minor-version to false/
   },
   {
+    name: 'Log Analytics asked for without its workspace',
+    inputs: { config: 'enableTraining=True\nlogAnalyticsWS=true' },
+    input: 'config-protected',
+    message: /logAnalyticsWS=true needs the Log Analytics workspace/,
+    fix: /azure_log_analytics.connection_string/
+  },
+  {
     name: 'empty node selector value',
     inputs: { scenario: 'training', config: 'nodeSelector.pool=' },
     input: 'node-selector',

@@ -155,8 +155,7 @@ test('the engine refuses with ValidationError or builds a body ARM accepts (1,00
           connectionString: 'Endpoint=sb://r/',
           hybridConnectionResourceId: '/h',
           hybridConnectionName: 'c'
-        },
-        logAnalytics: { customerId: 'id', sharedKey: 'k' }
+        }
       })
       expect(spec.validate('Extension', desired.body)).toEqual([])
       built++

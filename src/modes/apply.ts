@@ -4,7 +4,6 @@ import type { Deadline } from '../deadline.js'
 import { sleep } from '../retry.js'
 import {
   desiredExtension,
-  needsLogAnalytics,
   needsRelay,
   protectedSettings,
   sideResourceSettings,
@@ -162,11 +161,6 @@ async function sideResources(
   op: 'create' | 'update'
 ): Promise<SideResources> {
   const { request, arm, inputs } = ctx
-  if (needsLogAnalytics(request)) {
-    throw new PreflightError(
-      'logAnalyticsWS=true asks the action to create a Log Analytics workspace, which it does not do yet. Create the workspace and give azure_log_analytics.connection_string in config-protected, or remove logAnalyticsWS.'
-    )
-  }
   if (!needsRelay(request)) return {}
   const target = {
     resourceGroup: inputs.resourceGroup,

@@ -25,16 +25,9 @@ export interface RelayFacts {
   hybridConnectionName: string
 }
 
-/** The Log Analytics workspace `logAnalyticsWS=true` asks for. */
-export interface LogAnalyticsFacts {
-  customerId: string
-  sharedKey: string
-}
-
-/** Azure resources made on the side before the extension, as the az CLI does. */
+/** Azure resources made on the side before the extension, as the az CLI does (Relay on Arc). */
 export interface SideResources {
   relay?: RelayFacts
-  logAnalytics?: LogAnalyticsFacts
 }
 
 /** The body of the ARM PUT, in wire form (`properties` nested), api-version 2023-05-01. */
@@ -63,12 +56,6 @@ export function needsRelay(req: ExtensionRequest): boolean {
   const own = 'relayServerConnectionString'
   const wanted = enabled ?? req.clusterType === 'connectedClusters'
   return wanted && !(own in req.settings) && !(own in req.protectedSettings)
-}
-
-/** Whether a Log Analytics workspace must be found or created for this request. */
-export function needsLogAnalytics(req: ExtensionRequest): boolean {
-  const key = 'azure_log_analytics.connection_string'
-  return asBoolean(req.settings.logAnalyticsWS) === true && !(key in req.protectedSettings)
 }
 
 /** A public key this action owns: the SHA-256 fingerprint of the TLS certificate it sent. */
@@ -177,7 +164,7 @@ function clusterSettings(s: Record<string, string>, cluster: ClusterFacts): void
   s['nginxIngress.enabled'] ??= aks ? 'true' : 'false'
 }
 
-/** Settings that point the extension at the Relay and the Log Analytics workspace. */
+/** Settings that point the extension at its Azure Relay. */
 export function sideResourceSettings(
   req: ExtensionRequest,
   side: SideResources
@@ -190,13 +177,6 @@ export function sideResourceSettings(
     p['relayserver.relayConnectionString'] = side.relay.connectionString
     s['relayserver.hybridConnectionResourceID'] = side.relay.hybridConnectionResourceId
     s['relayserver.hybridConnectionName'] = side.relay.hybridConnectionName
-  }
-  if (needsLogAnalytics(req)) {
-    if (!side.logAnalytics)
-      throw new Error('desiredExtension: the workspace must be found or created first')
-    s['azure_log_analytics.enabled'] = 'True'
-    s['azure_log_analytics.customer_id'] = side.logAnalytics.customerId
-    p['azure_log_analytics.connection_string'] = side.logAnalytics.sharedKey
   }
   return { public: s, protected: p }
 }

@@ -40,7 +40,7 @@ const NOTES: Record<string, string> = {
   blobCsiDriverEnabled:
     'blobCsiDriverEnabled is dropped: the extension no longer ships a Blob CSI driver.',
   logAnalyticsWS:
-    'logAnalyticsWS is no longer documented; the action still creates the Log Analytics workspace as the az CLI does.',
+    'logAnalyticsWS is no longer documented; it is sent as given, with the workspace connection string from config-protected.',
   openshift:
     'openshift is no longer documented; it is sent as given, and set to true when the Arc cluster reports an OpenShift distribution.'
 }

@@ -26,6 +26,17 @@ export function validateRequest(req: ExtensionRequest, inputs: ActionInputs): Pr
       fix: 'Remove servicebus.enabled.'
     })
   }
+  if (
+    asBoolean(req.settings.logAnalyticsWS) === true &&
+    !('azure_log_analytics.connection_string' in req.protectedSettings)
+  ) {
+    problems.push({
+      input: 'config-protected',
+      message:
+        'logAnalyticsWS=true needs the Log Analytics workspace, and the action does not create one (the az CLI does).',
+      fix: 'Create the workspace and give azure_log_analytics.connection_string=<primary shared key> in config-protected, or remove logAnalyticsWS.'
+    })
+  }
   if (req.inference) problems.push(...inferenceProblems(req))
   else if (req.training) problems.push(...inferenceOnlyInputs(inputs))
   problems.push(...nodeSelectorProblems(req))
