@@ -25,7 +25,8 @@ test('a throttled PUT (429) is sent again after Retry-After, once the extension 
   expect(run.errors).toEqual([])
   const puts = methods('PUT')
   expect(puts.map(r => r.status)).toEqual([429, 201])
-  expect(visibleLog(run)).toMatch(/429 throttled/)
+  // Retry-After: 1 outweighs the 10 ms backoff the tests configure.
+  expect(visibleLog(run)).toMatch(/429 throttled.*reading the extension again in 1000 ms/)
   expect(run.outputs['provisioning-state']).toBe('Succeeded')
 })
 
@@ -52,7 +53,7 @@ test('a 5xx answer to the PUT: the live extension is read before the PUT is repe
   const secondPut = ext.findIndex((r, i) => i > firstPut && r.method === 'PUT')
   expect(ext.slice(firstPut + 1, secondPut).some(r => r.method === 'GET')).toBe(true)
   expect(visibleLog(run)).toMatch(
-    /did not clearly succeed.*reading the extension before deciding again/
+    /create did not clearly succeed \(500: .*\); reading the extension again in 10 ms/
   )
 })
 
@@ -119,4 +120,19 @@ test('re-sending a Failed extension is still guarded against disruptive changes'
   const run = await runIn(world, { ...worldInputs(world), scenario: 'training' })
   expect(run.failed).toBe(true)
   expect(visibleLog(run)).toMatch(/Refusing a disruptive update:[\s\S]*enableInference/)
+})
+
+test('the timeout bounds the wait for a slow operation, and says where the run was', async () => {
+  world.arm.provisioning.delayMs = 5000
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING, timeout: '1s' })
+  expect(run.failed).toBe(true)
+  expect(visibleLog(run)).toMatch(/create operation did not end within the timeout/)
+})
+
+test('repeated ambiguous failures back off: each pause doubles', async () => {
+  world.arm.faults.fail(502, { method: 'PUT', ...EXT, times: 3 })
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.errors).toEqual([])
+  const pauses = [...visibleLog(run).matchAll(/again in (\d+) ms/g)].map(m => Number(m[1]))
+  expect(pauses).toEqual([10, 20, 40])
 })

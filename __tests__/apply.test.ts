@@ -1,6 +1,7 @@
 /** apply, end to end: the action's real code, the real SDK clients, the sandbox's ARM, Entra and OIDC. */
 import { SEED_CASES, expectedBody, FILES, tls as SEED_TLS } from './helpers/seed-cases.js'
 import { makeCertificate } from './helpers/pem.js'
+import { relayNamespaceName } from '../src/azure/relay-name.js'
 import { runIn, startWorld, worldInputs, writes } from './helpers/azure-run.js'
 import type { AzureWorld } from './helpers/azure-run.js'
 import { visibleLog } from './helpers/action.js'
@@ -200,4 +201,75 @@ test('the job summary shows the extension and the changes sent, never a protecte
   expect(run.summary).toContain('settings.installPromOp')
   expect(run.summary).toContain('settings.azuremlExtensionAction.sslCertSha256')
   expect(run.summary).not.toContain(Buffer.from(rotated.cert).toString('base64').slice(0, 40))
+})
+
+describe('Azure Relay on Arc, as the az CLI does it', () => {
+  const relayCalls = () =>
+    world.arm.requests
+      .filter(
+        r =>
+          (/Microsoft\.Relay|\/extensions\/arcml-extension$/i.test(r.path) && r.method !== 'GET') ||
+          /hybridConnections\/arc-cluster$/i.test(r.path)
+      )
+      .map(r => ({
+        method: r.method,
+        path: r.path.replace(/^.*\/providers\//, ''),
+        body: r.body,
+        status: r.status
+      }))
+
+  test('found missing, then created: namespace, hybrid connection, azureml_rw rule, keys; then the extension', async () => {
+    await runIn(world, { ...worldInputs(world), scenario: 'training' })
+    const calls = relayCalls()
+    const ns = `Microsoft.Relay/namespaces/${relayNamespaceName('arc-cluster', world.subscriptionId, 'rg-ml')}`
+    expect(calls).toEqual([
+      { method: 'GET', path: `${ns}/hybridConnections/arc-cluster`, body: undefined, status: 404 },
+      {
+        method: 'PUT',
+        path: ns,
+        body: { location: 'eastus', tags: { created_by: 'Azure Arc-enabled ML' } },
+        status: 201
+      },
+      {
+        method: 'PUT',
+        path: `${ns}/hybridConnections/arc-cluster`,
+        body: { properties: { requiresClientAuthorization: true } },
+        status: 201
+      },
+      {
+        method: 'PUT',
+        path: `${ns}/hybridConnections/arc-cluster/authorizationRules/azureml_rw`,
+        body: { properties: { rights: ['Manage', 'Send', 'Listen'] } },
+        status: 201
+      },
+      {
+        method: 'POST',
+        path: `${ns}/hybridConnections/arc-cluster/authorizationRules/azureml_rw/listKeys`,
+        body: undefined,
+        status: 200
+      },
+      expect.objectContaining({
+        method: 'PUT',
+        path: 'Microsoft.KubernetesConfiguration/extensions/arcml-extension',
+        status: 201
+      })
+    ])
+  })
+
+  test('an existing Relay is reused: only its keys are read', async () => {
+    await runIn(world, { ...worldInputs(world), scenario: 'training' })
+    await runIn(world, { ...worldInputs(world), mode: 'delete' })
+    const before = world.arm.requests.length
+    await runIn(world, { ...worldInputs(world), scenario: 'training' })
+    const relayWrites = world.arm.requests
+      .slice(before)
+      .filter(r => /Microsoft\.Relay/i.test(r.path) && r.method === 'PUT')
+    expect(relayWrites).toEqual([])
+    expect(world.arm.requests.slice(before).some(r => r.path.endsWith('/listKeys'))).toBe(true)
+  })
+
+  test('AKS needs no Relay', async () => {
+    await runIn(world, { ...worldInputs(world, 'aks'), scenario: 'training' })
+    expect(world.arm.requests.filter(r => /Microsoft\.Relay/i.test(r.path))).toEqual([])
+  })
 })

@@ -62,4 +62,7 @@ test('a dropped connection on the DELETE: the extension is read before anything 
   const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
   expect(run.errors).toEqual([])
   expect(run.outputs['provisioning-state']).toBe('Deleted')
+  const ext = world.arm.requests.filter(r => /\/extensions\/arcml-extension$/i.test(r.path))
+  const dropped = ext.findIndex(r => r.method === 'DELETE')
+  expect(ext[dropped + 1]).toMatchObject({ method: 'GET' })
 })

@@ -17,6 +17,8 @@ export interface Arm {
   subscriptionId: string
   endpoint: string
   pollIntervalMs: number
+  /** First pause before a write is tried again; doubles with each attempt. */
+  retryDelayMs: number
   /** Reads, polls and writes that are safe to repeat: 429 and 5xx retried with backoff. */
   client: SourceControlConfigurationClient
   /** Writes whose failure must be looked at (read the live state) before anything is repeated. */
@@ -61,6 +63,7 @@ export function connectArm(
     subscriptionId,
     endpoint: cloud.armEndpoint,
     pollIntervalMs: tuning.pollIntervalMs ?? 10_000,
+    retryDelayMs: tuning.retryDelayMs ?? 1000,
     client,
     writer,
     request: async <T>(

@@ -174,3 +174,25 @@ function classify(err: RestLike): WriteOutcome {
   }
   return unsure(status ? `${status}: ${err.message}` : err.message, retryAfterMs, true)
 }
+
+/**
+ * After a write that did not clearly succeed: says why, then pauses for Retry-After or a backoff
+ * that doubles with each attempt, whichever is longer, within the deadline.
+ */
+export async function pauseBeforeRetry(
+  arm: Arm,
+  write: ExtensionWrite['kind'],
+  outcome: Extract<WriteOutcome, { kind: 'unsure' }>,
+  attempt: number,
+  deadline: Deadline,
+  log: (line: string) => void
+): Promise<void> {
+  const wait = Math.min(
+    Math.max(outcome.retryAfterMs, arm.retryDelayMs * 2 ** (attempt - 1)),
+    deadline.remainingMs()
+  )
+  log(
+    `The ${write} did not clearly succeed (${outcome.reason}); reading the extension again in ${wait} ms before deciding.`
+  )
+  await sleep(wait)
+}

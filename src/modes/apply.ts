@@ -1,7 +1,6 @@
 import type { ActionInputs } from '../inputs.js'
 import { throwIfAny } from '../problems.js'
 import type { Deadline } from '../deadline.js'
-import { sleep } from '../retry.js'
 import {
   desiredExtension,
   needsRelay,
@@ -16,7 +15,13 @@ import type { LiveExtension } from '../settings/live.js'
 import type { Arm } from '../azure/arm.js'
 import { checkProvider, PreflightError, readCluster } from '../azure/cluster.js'
 import { OperationFailedError, WriteRejectedError } from '../azure/errors.js'
-import { getExtension, isTerminal, sendWrite, waitUntilIdle } from '../azure/extension.js'
+import {
+  getExtension,
+  isTerminal,
+  pauseBeforeRetry,
+  sendWrite,
+  waitUntilIdle
+} from '../azure/extension.js'
 import type { ExtensionRef, ExtensionWrite } from '../azure/extension.js'
 import { extensionRef } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
@@ -81,11 +86,7 @@ export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
     }
     if (outcome.kind === 'done') return finish(arm, ref, cluster, next.plan)
     wrote ||= outcome.mayHaveWritten
-    ctx.log(
-      `The ${next.write.kind} did not clearly succeed (${outcome.reason}); reading the extension before deciding again.`
-    )
-    if (outcome.retryAfterMs > 0)
-      await sleep(Math.min(outcome.retryAfterMs, deadline.remainingMs()))
+    await pauseBeforeRetry(arm, next.write.kind, outcome, attempt, deadline, ctx.log)
   }
   throw new Error(
     `The extension could not be written after ${ATTEMPTS} attempts; see the log for each reason.`

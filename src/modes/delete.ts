@@ -1,11 +1,10 @@
 import type { ActionInputs } from '../inputs.js'
 import type { Deadline } from '../deadline.js'
-import { sleep } from '../retry.js'
 import type { LiveExtension } from '../settings/live.js'
 import type { Arm } from '../azure/arm.js'
 import { readCluster } from '../azure/cluster.js'
 import { OperationFailedError, WriteRejectedError } from '../azure/errors.js'
-import { getExtension, sendWrite, waitUntilIdle } from '../azure/extension.js'
+import { getExtension, pauseBeforeRetry, sendWrite, waitUntilIdle } from '../azure/extension.js'
 import { extensionRef } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
 
@@ -55,13 +54,8 @@ export async function deleteExtension(ctx: DeleteContext): Promise<DeleteResult>
       )
     }
     wrote ||= outcome.kind === 'done' || outcome.mayHaveWritten
-    if (outcome.kind === 'unsure') {
-      ctx.log(
-        `The delete did not clearly succeed (${outcome.reason}); reading the extension before deciding again.`
-      )
-      if (outcome.retryAfterMs > 0)
-        await sleep(Math.min(outcome.retryAfterMs, deadline.remainingMs()))
-    }
+    if (outcome.kind === 'unsure')
+      await pauseBeforeRetry(arm, 'delete', outcome, attempt, deadline, ctx.log)
   }
   throw new Error(
     `The extension could not be deleted after ${ATTEMPTS} attempts; see the log for each reason.`
