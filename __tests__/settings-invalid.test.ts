@@ -2,8 +2,7 @@
 import { planRequest, validateAgainstCluster } from '../src/settings/index.js'
 import type { ClusterFacts } from '../src/settings/index.js'
 import { ValidationError } from '../src/problems.js'
-import type { Problem } from '../src/problems.js'
-import { BASE_INPUTS, inputsFrom } from './helpers/inputs.js'
+import { BASE_INPUTS, inputsFrom, problemsOf } from './helpers/inputs.js'
 import { makeCertificate } from './helpers/pem.js'
 
 const good = makeCertificate('ml.contoso.com', '*.ml.contoso.com')
@@ -12,18 +11,6 @@ const ENCRYPTED_KEY =
   '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0w\n-----END ENCRYPTED PRIVATE KEY-----\n'
 const HTTPS = { 'ssl-cert': good.cert, 'ssl-key': good.key, 'ssl-cname': 'ml.contoso.com' }
 const INFERENCE = { scenario: 'inference', 'allow-insecure-connections': 'true' }
-
-/** Every problem a run with these inputs reports (an empty list when it is valid). */
-function problemsOf(table: Record<string, string>, files: Record<string, string> = {}): Problem[] {
-  const { inputs, problems } = inputsFrom({ ...BASE_INPUTS, ...table }, files)
-  try {
-    planRequest(inputs, problems)
-    return []
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err
-    return [...err.problems]
-  }
-}
 
 interface Case {
   name: string

@@ -1,6 +1,8 @@
 import { readInputs } from '../../src/inputs.js'
 import type { ActionInputs } from '../../src/inputs.js'
+import { ValidationError } from '../../src/problems.js'
 import type { Problem } from '../../src/problems.js'
+import { planRequest } from '../../src/settings/index.js'
 
 export const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555'
 export const TENANT = '66666666-7777-8888-9999-000000000000'
@@ -30,4 +32,19 @@ export function inputsFrom(
       return text
     }
   })
+}
+
+/** Every problem a run with these inputs (added to BASE_INPUTS) reports, in order; [] when valid. */
+export function problemsOf(
+  table: Record<string, string>,
+  files: Record<string, string> = {}
+): Problem[] {
+  const { inputs, problems } = inputsFrom({ ...BASE_INPUTS, ...table }, files)
+  try {
+    planRequest(inputs, problems)
+    return []
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err
+    return [...err.problems]
+  }
 }
