@@ -106,6 +106,29 @@ test('kubectl wait for Ready succeeds for the running pods', async () => {
   expect(r.stdout).toMatch(/pod\/gateway-\S+ condition met/)
 })
 
+test('the literal `kubectl wait --for=condition=Ready pod --all -n azureml` behaves as on a real cluster', async () => {
+  // kubectl waits pod by pod in name order: those before the Completed hook pod meet the
+  // condition, then it times out on the hook pod, which never becomes Ready (on a real cluster too).
+  const r = await kubectl(
+    'wait',
+    '--for=condition=Ready',
+    'pod',
+    '--all',
+    '-n',
+    'azureml',
+    '--timeout=3s'
+  )
+  const met = r.stdout.trim().split('\n')
+  expect(met.length).toBeGreaterThanOrEqual(5)
+  for (const line of met) expect(line).toMatch(/^pod\/[a-g]\S+ condition met$/)
+  // The budget is spent on the hook pod; kubectl reports the rest as timed out too.
+  const timedOut = r.stderr.trim().split('\n')
+  expect(timedOut[0]).toBe('timed out waiting for the condition on pods/healthcheck')
+  for (const line of timedOut)
+    expect(line).toMatch(/^timed out waiting for the condition on pods\//)
+  expect(r.code).not.toBe(0)
+})
+
 test('kubectl wait on the Completed healthcheck pod times out, as on a real cluster', async () => {
   const r = await kubectl(
     'wait',
