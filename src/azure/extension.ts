@@ -29,6 +29,15 @@ export function extensionRef(inputs: ActionInputs): ExtensionRef {
 
 const TERMINAL = ['succeeded', 'failed', 'canceled']
 
+export function isSucceeded(state: string | undefined): boolean {
+  return (state ?? '').toLowerCase() === 'succeeded'
+}
+
+/** Failed or Canceled: the last operation ended without success. */
+export function hasFailed(state: string | undefined): boolean {
+  return isTerminal(state) && !isSucceeded(state)
+}
+
 /** Succeeded, Failed and Canceled end an operation; anything else (Pending included) is in progress. */
 export function isTerminal(state: string | undefined): boolean {
   return TERMINAL.includes((state ?? '').toLowerCase())

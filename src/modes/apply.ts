@@ -20,13 +20,14 @@ import {
   isTerminal,
   pauseBeforeRetry,
   sendWrite,
-  waitUntilIdle
+  waitUntilIdle,
+  isSucceeded
 } from '../azure/extension.js'
 import type { ExtensionRef, ExtensionWrite } from '../azure/extension.js'
-import { extensionRef } from '../azure/extension.js'
+import { extensionRef, hasFailed } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
 import { findOrCreateRelay, readRelay } from '../azure/relay.js'
-import { DisruptiveUpdateError, guardDisruption } from './guard.js'
+import { guardDisruption } from './guard.js'
 import type { WorkloadCount } from './guard.js'
 
 export interface ApplyContext {
@@ -47,8 +48,6 @@ export interface ApplyResult {
   cluster: ClusterFacts
   plan?: UpdatePlan
 }
-
-export { DisruptiveUpdateError }
 
 const ATTEMPTS = 4
 
@@ -72,7 +71,7 @@ export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
       )
       live = await waitUntilIdle(arm, ref, deadline)
     }
-    if (wrote && live && !/^succeeded$/i.test(live.provisioningState)) {
+    if (wrote && live && !isSucceeded(live.provisioningState)) {
       throw new OperationFailedError(live, explainFailure(live))
     }
     const next = await nextWrite(ctx, ref, cluster, live)
@@ -100,7 +99,7 @@ async function finish(
   plan?: UpdatePlan
 ): Promise<ApplyResult> {
   const live = await getExtension(arm, ref)
-  if (!live || !/^succeeded$/i.test(live.provisioningState))
+  if (!live || !isSucceeded(live.provisioningState))
     throw new OperationFailedError(live, explainFailure(live))
   return { live, changed: true, cluster, plan }
 }
@@ -118,7 +117,7 @@ async function nextWrite(
       `An extension named ${ref.name} exists on ${cluster.name} with type ${live.extensionType}. Choose another extension-name.`
     )
   }
-  if (!live || /^(failed|canceled)$/i.test(live.provisioningState)) {
+  if (!live || hasFailed(live.provisioningState)) {
     if (live) {
       ctx.log(
         `The extension is ${live.provisioningState} from an earlier operation; sending the whole body again.`

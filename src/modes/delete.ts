@@ -5,7 +5,7 @@ import type { Arm } from '../azure/arm.js'
 import { readCluster } from '../azure/cluster.js'
 import { OperationFailedError, WriteRejectedError } from '../azure/errors.js'
 import { getExtension, pauseBeforeRetry, sendWrite, waitUntilIdle } from '../azure/extension.js'
-import { extensionRef } from '../azure/extension.js'
+import { extensionRef, hasFailed } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
 
 export interface DeleteContext {
@@ -39,7 +39,7 @@ export async function deleteExtension(ctx: DeleteContext): Promise<DeleteResult>
       return wrote
         ? { provisioningState: 'Deleted', changed: true, before }
         : { provisioningState: 'NotFound', changed: false }
-    if (wrote && /^(failed|canceled)$/i.test(live.provisioningState))
+    if (wrote && hasFailed(live.provisioningState))
       throw new OperationFailedError(live, explainFailure(live))
     ctx.log(`Deleting extension ${ref.name}${inputs.forceDelete ? ' (forceDelete)' : ''}.`)
     const outcome = await sendWrite(

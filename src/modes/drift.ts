@@ -6,7 +6,7 @@ import type { Difference } from '../settings/diff.js'
 import type { LiveExtension } from '../settings/live.js'
 import type { Arm } from '../azure/arm.js'
 import { PreflightError, readCluster } from '../azure/cluster.js'
-import { extensionRef, isTerminal, waitUntilIdle } from '../azure/extension.js'
+import { extensionRef, isSucceeded, waitUntilIdle } from '../azure/extension.js'
 
 export interface DriftContext {
   inputs: ActionInputs
@@ -37,7 +37,7 @@ export async function detectDrift(ctx: DriftContext): Promise<DriftResult> {
   }
   const plan = planUpdate(ctx.request, cluster, live)
   const drift = [...plan.changes, ...plan.leftovers]
-  if (!isTerminal(live.provisioningState) || !/^succeeded$/i.test(live.provisioningState)) {
+  if (!isSucceeded(live.provisioningState)) {
     drift.push({ path: 'provisioningState', desired: 'Succeeded', actual: live.provisioningState })
   }
   return { live, drift }

@@ -4,7 +4,7 @@ import type { LiveExtension } from '../settings/live.js'
 import type { Arm } from '../azure/arm.js'
 import { PreflightError, readCluster } from '../azure/cluster.js'
 import { OperationFailedError } from '../azure/errors.js'
-import { extensionRef, waitUntilIdle } from '../azure/extension.js'
+import { extensionRef, isSucceeded, waitUntilIdle } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
 
 export interface VerifyContext {
@@ -25,7 +25,7 @@ export async function verifyExtension(ctx: VerifyContext): Promise<LiveExtension
     throw new PreflightError(
       `Extension ${ref.name} does not exist on ${cluster.name}. Run mode: apply to create it.`
     )
-  if (!/^succeeded$/i.test(live.provisioningState))
+  if (!isSucceeded(live.provisioningState))
     throw new OperationFailedError(live, explainFailure(live))
   ctx.log(`Extension ${ref.name} is Succeeded at version ${live.currentVersion ?? 'unknown'}.`)
   return live
