@@ -59,15 +59,14 @@ function relayFacts(w: AzureWorld) {
   return { connectionString, hybridConnectionResourceId: hc, hybridConnectionName: 'arc-cluster' }
 }
 
-describe('update', () => {
-  const tls = SEED_TLS
-  const HTTPS = {
-    scenario: 'training-and-inference',
-    'ssl-cert': tls.cert,
-    'ssl-key': tls.key,
-    'ssl-cname': 'ml.contoso.com'
-  }
+const HTTPS = {
+  scenario: 'training-and-inference',
+  'ssl-cert': SEED_TLS.cert,
+  'ssl-key': SEED_TLS.key,
+  'ssl-cname': 'ml.contoso.com'
+}
 
+describe('update', () => {
   test('a repeated apply with identical inputs, TLS included, writes nothing', async () => {
     const first = await runIn(world, { ...worldInputs(world), ...HTTPS })
     expect(first.outputs.changed).toBe('true')
@@ -180,18 +179,11 @@ describe('nothing is written when a check fails', () => {
 })
 
 test('the job summary shows the extension and the changes sent, never a protected value', async () => {
-  const tls = SEED_TLS
-  const https = {
-    scenario: 'training-and-inference',
-    'ssl-cert': tls.cert,
-    'ssl-key': tls.key,
-    'ssl-cname': 'ml.contoso.com'
-  }
-  await runIn(world, { ...worldInputs(world), ...https })
+  await runIn(world, { ...worldInputs(world), ...HTTPS })
   const rotated = makeCertificate('ml.contoso.com')
   const run = await runIn(world, {
     ...worldInputs(world),
-    ...https,
+    ...HTTPS,
     'ssl-cert': rotated.cert,
     'ssl-key': rotated.key,
     config: 'installPromOp=false'

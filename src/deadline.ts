@@ -2,15 +2,12 @@
 export class Deadline {
   private readonly end: number
 
-  constructor(
-    readonly budgetMs: number,
-    private readonly now: () => number = Date.now
-  ) {
-    this.end = now() + budgetMs
+  constructor(budgetMs: number) {
+    this.end = Date.now() + budgetMs
   }
 
   remainingMs(): number {
-    return Math.max(0, this.end - this.now())
+    return Math.max(0, this.end - Date.now())
   }
 
   expired(): boolean {

@@ -13,9 +13,7 @@ import { applyExtension } from './modes/apply.js'
 import { deleteExtension } from './modes/delete.js'
 import { detectDrift } from './modes/drift.js'
 import { verifyExtension } from './modes/verify.js'
-import type { KubeConfig } from './cluster/index.js'
 import type { ClusterUsage } from './settings/diff.js'
-import type { WorkloadCount } from './modes/guard.js'
 import { OperationFailedError } from './azure/errors.js'
 import { resultOf, writeOutputs } from './report/outputs.js'
 import type { RunResult } from './report/outputs.js'
@@ -28,20 +26,19 @@ function plan(inputs: ActionInputs, problems: Problem[]): PlannedRequest | undef
   return undefined
 }
 
-/** The cluster the runner can reach, when a kubeconfig is given. */
-interface Cluster {
-  kc: KubeConfig
-  usage: () => Promise<ClusterUsage & { workloads: WorkloadCount }>
-}
-
-/** The kubeconfig, read and masked before anything else; a bad one is an input problem. */
-async function loadCluster(inputs: ActionInputs): Promise<Cluster | undefined> {
+/**
+ * The kubeconfig, read and masked before anything else (a bad one is an input problem); returns
+ * how to read the cluster's usage, or undefined when no kubeconfig is given.
+ */
+async function loadCluster(
+  inputs: ActionInputs
+): Promise<(() => Promise<ClusterUsage>) | undefined> {
   if (inputs.kubeconfig === undefined) return undefined
   const cluster = await import('./cluster/index.js')
   try {
     const kc = cluster.loadKubeconfig(inputs.kubeconfig)!
     cluster.kubeconfigSecrets(kc).forEach(mask)
-    return { kc, usage: () => cluster.readClusterUsage(kc) }
+    return () => cluster.readClusterUsage(kc)
   } catch (err) {
     throw new ValidationError([
       {
@@ -62,14 +59,14 @@ interface ModeResult {
 }
 
 async function runApply(
-  cluster: Cluster | undefined,
+  clusterUsage: (() => Promise<ClusterUsage>) | undefined,
   inputs: ActionInputs,
   planned: PlannedRequest,
   arm: Arm,
   deadline: Deadline
 ): Promise<ModeResult> {
   const ctx = {
-    clusterUsage: cluster?.usage,
+    clusterUsage,
     inputs,
     request: planned.request,
     arm,

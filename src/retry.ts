@@ -6,13 +6,11 @@ export interface RetryOptions {
   retryable: (err: unknown) => boolean
   /** Called before each wait, for a log line. */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void
-  sleep?: (ms: number) => Promise<void>
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 export async function withRetry<T>(action: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const wait = options.sleep ?? sleep
   for (let attempt = 1; ; attempt++) {
     try {
       return await action()
@@ -20,7 +18,7 @@ export async function withRetry<T>(action: () => Promise<T>, options: RetryOptio
       if (attempt >= options.attempts || !options.retryable(err)) throw err
       const delay = options.firstDelayMs * 2 ** (attempt - 1)
       options.onRetry?.(err, attempt, delay)
-      await wait(delay)
+      await sleep(delay)
     }
   }
 }

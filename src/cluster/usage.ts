@@ -1,7 +1,6 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import type { KubeConfig } from '@kubernetes/client-node'
 import type { ClusterUsage } from '../settings/diff.js'
-import type { WorkloadCount } from '../modes/guard.js'
 
 // The custom resources the AzureML extension runs jobs and online deployments as.
 const GROUP = 'amlarc.azureml.com'
@@ -65,9 +64,7 @@ async function gpuInUse(kc: KubeConfig): Promise<boolean> {
 }
 
 /** What a disruptive update would hit: active training jobs, online deployments, GPUs in use. */
-export async function readClusterUsage(
-  kc: KubeConfig
-): Promise<ClusterUsage & { workloads: WorkloadCount }> {
+export async function readClusterUsage(kc: KubeConfig): Promise<ClusterUsage> {
   const [jobs, deployments, gpus] = await Promise.all([
     listAll(kc, 'amljobs'),
     listAll(kc, 'onlinedeployments'),

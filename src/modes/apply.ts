@@ -28,7 +28,6 @@ import { extensionRef, hasFailed } from '../azure/extension.js'
 import { explainFailure } from '../azure/failures.js'
 import { findOrCreateRelay, readRelay } from '../azure/relay.js'
 import { guardDisruption } from './guard.js'
-import type { WorkloadCount } from './guard.js'
 
 export interface ApplyContext {
   inputs: ActionInputs
@@ -38,14 +37,13 @@ export interface ApplyContext {
   log: (line: string) => void
   mask: (secret: string) => void
   /** What the cluster can tell about GPUs and running workloads; absent when it is not reachable. */
-  clusterUsage?: () => Promise<ClusterUsage & { workloads?: WorkloadCount }>
+  clusterUsage?: () => Promise<ClusterUsage>
 }
 
 export interface ApplyResult {
   live: LiveExtension
   /** Whether this run wrote to Azure. */
   changed: boolean
-  cluster: ClusterFacts
   plan?: UpdatePlan
 }
 
@@ -75,7 +73,7 @@ export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
       throw new OperationFailedError(live, explainFailure(live))
     }
     const next = await nextWrite(ctx, ref, cluster, live)
-    if (!next) return { live: live!, changed: wrote, cluster }
+    if (!next) return { live: live!, changed: wrote }
     ctx.log(describeWrite(next.write, next.plan))
     const outcome = await sendWrite(arm, ref, next.write, deadline)
     if (outcome.kind === 'rejected') {
@@ -83,7 +81,7 @@ export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
         `ARM refused the ${next.write.kind} (${outcome.statusCode} ${outcome.code}): ${outcome.message}`
       )
     }
-    if (outcome.kind === 'done') return finish(arm, ref, cluster, next.plan)
+    if (outcome.kind === 'done') return finish(arm, ref, next.plan)
     wrote ||= outcome.mayHaveWritten
     await pauseBeforeRetry(arm, next.write.kind, outcome, attempt, deadline, ctx.log)
   }
@@ -92,16 +90,11 @@ export async function applyExtension(ctx: ApplyContext): Promise<ApplyResult> {
   )
 }
 
-async function finish(
-  arm: Arm,
-  ref: ExtensionRef,
-  cluster: ClusterFacts,
-  plan?: UpdatePlan
-): Promise<ApplyResult> {
+async function finish(arm: Arm, ref: ExtensionRef, plan?: UpdatePlan): Promise<ApplyResult> {
   const live = await getExtension(arm, ref)
   if (!live || !isSucceeded(live.provisioningState))
     throw new OperationFailedError(live, explainFailure(live))
-  return { live, changed: true, cluster, plan }
+  return { live, changed: true, plan }
 }
 
 /** The write that brings the live extension to the inputs, or undefined when it already matches. */
@@ -174,12 +167,13 @@ async function sideResources(
   return { relay }
 }
 
-async function readUsage(
-  ctx: ApplyContext
-): Promise<(ClusterUsage & { workloads?: WorkloadCount }) | undefined> {
+const usageRead = new WeakMap<ApplyContext, Promise<ClusterUsage>>()
+
+/** What the cluster says about its use, read once per run: listing every pod is not cheap. */
+async function readUsage(ctx: ApplyContext): Promise<ClusterUsage | undefined> {
   if (!ctx.clusterUsage) return undefined
   try {
-    return await ctx.clusterUsage()
+    return await (usageRead.get(ctx) ?? usageRead.set(ctx, ctx.clusterUsage()).get(ctx))
   } catch (err) {
     ctx.log(
       `The cluster could not be read for running work (${(err as Error).message}); counting nothing.`

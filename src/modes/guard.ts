@@ -1,10 +1,4 @@
-import type { UpdatePlan } from '../settings/diff.js'
-
-/** Active work in the cluster that a disruptive update would hit. */
-export interface WorkloadCount {
-  trainingJobs: number
-  onlineDeployments: number
-}
+import type { UpdatePlan, WorkloadCount } from '../settings/diff.js'
 
 /** A disruptive update was refused; the message lists each change and what it would break. */
 export class DisruptiveUpdateError extends Error {

@@ -42,8 +42,16 @@ export interface ExtensionPatch {
 }
 
 /** Facts from the cluster that decide whether a change disrupts; undefined when unknown. */
+/** Active work in the cluster that a disruptive update would hit. */
+export interface WorkloadCount {
+  trainingJobs: number
+  onlineDeployments: number
+}
+
+/** What the cluster says about its use; each part undefined when unknown. */
 export interface ClusterUsage {
   gpuInUse?: boolean
+  workloads?: WorkloadCount
 }
 
 // Settings the CLI derives from the cluster at create time; an update never recomputes them.
