@@ -8,5 +8,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
+  // The sandbox's TLS material, made once for every test file.
+  globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.ts',
   testTimeout: 30000
 }

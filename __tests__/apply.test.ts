@@ -189,7 +189,7 @@ test('the job summary shows the extension and the changes sent, never a protecte
     config: 'installPromOp=false'
   })
   expect(run.summary).toContain('AzureML extension · apply')
-  expect(run.summary).toContain('<td>Succeeded</td>')
+  expect(run.summary).toContain('| **Provisioning state** | Succeeded |')
   expect(run.summary).toContain('settings.installPromOp')
   expect(run.summary).toContain('settings.azuremlExtensionAction.sslCertSha256')
   expect(run.summary).not.toContain(Buffer.from(rotated.cert).toString('base64').slice(0, 40))

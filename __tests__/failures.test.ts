@@ -55,6 +55,14 @@ test.each([
     /upgrade them \(az connectedk8s upgrade\)/
   ],
   [
+    'an AKS message naming an agentpool is not about Arc agents',
+    failed(
+      'ExtensionOperationFailed',
+      'Error: timed out waiting for the condition: pods on agentpool nodepool1 not ready'
+    ),
+    /^Read the extension statuses in the Azure portal/
+  ],
+  [
     'an unknown version',
     failed('ExtensionOperationFailed', 'Error: chart "amlarc-extension" version "9.9.9" not found'),
     /version or release train does not exist/

@@ -69,12 +69,16 @@ test('the OIDC endpoint refuses requests without the request token', async () =>
 
 describe('@actions/core getIDToken against the sandbox', () => {
   let core: typeof import('@actions/core')
+  const write = process.stdout.write
   beforeAll(async () => {
     process.env.ACTIONS_ID_TOKEN_REQUEST_URL = world.oidc.requestUrl
     process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = world.oidc.requestToken
     core = await import('@actions/core')
+    // The toolkit prints ::debug:: and ::add-mask:: commands; the test output stays quiet.
+    process.stdout.write = (() => true) as typeof process.stdout.write
   })
   afterAll(() => {
+    process.stdout.write = write
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
   })

@@ -3,14 +3,13 @@ import { request } from 'node:https'
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { startKube, type KubeSandbox, type StartKubeOptions } from '../sandbox/kube/index.js'
 import type { KubeObject } from '../sandbox/kube/types.js'
-import { makeTls, type TlsMaterial } from '../sandbox/tls.js'
+import { sandboxTls, type TlsMaterial } from '../sandbox/tls.js'
 
 process.env.NO_PROXY = '127.0.0.1,localhost'
 
-let tls: TlsMaterial | undefined
-/** One CA per test file: key generation is the slow part of starting a sandbox. */
+/** The test run's CA (made once by the global setup): key generation is the slow part. */
 export function sharedTls(): TlsMaterial {
-  return (tls ??= makeTls())
+  return sandboxTls()
 }
 
 export async function kubeWithClient(

@@ -269,3 +269,32 @@ test('the PATCH carries only what changed, and both service-type flags on a swit
   })
   expect(plan(BOTH, { ...BOTH, version: '1.1.80' }).patch).toEqual({ version: '1.1.80' })
 })
+
+describe('auto-upgrade-minor-version left unset', () => {
+  const TRAINING = { 'cluster-type': 'managedClusters', scenario: 'training' }
+
+  test('is not sent on create, so the service default applies as with the az CLI', () => {
+    const { body } = desiredExtension(request(TRAINING), AKS)
+    expect(body.properties).not.toHaveProperty('autoUpgradeMinorVersion')
+  })
+
+  test('is not compared: an extension the az CLI made (auto-upgrade on) needs no update', () => {
+    const live = { ...liveFrom(TRAINING), autoUpgradeMinorVersion: true }
+    expect(planUpdate(request(TRAINING), AKS, live).changes).toEqual([])
+  })
+
+  test('with a pinned version, sends false: a pin cannot be upgraded', () => {
+    const { body } = desiredExtension(request({ ...TRAINING, version: '1.1.71' }), AKS)
+    expect(body.properties.autoUpgradeMinorVersion).toBe(false)
+  })
+
+  test('set, it is compared', () => {
+    const live = { ...liveFrom(TRAINING), autoUpgradeMinorVersion: true }
+    const changes = planUpdate(
+      request({ ...TRAINING, 'auto-upgrade-minor-version': 'false' }),
+      AKS,
+      live
+    ).changes
+    expect(changes).toEqual([{ path: 'autoUpgradeMinorVersion', desired: 'false', actual: 'true' }])
+  })
+})

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import forge from 'node-forge'
 
 /** A throwaway CA and one server certificate for 127.0.0.1, made fresh for each sandbox. */
@@ -47,13 +48,17 @@ function certificate(
 
 let shared: TlsMaterial | undefined
 
+/** Where the test run's TLS material is kept, made once by jest's global setup for every worker. */
+export const TLS_FILE_ENV = 'AZUREML_SANDBOX_TLS_FILE'
+
 /**
- * The process's sandbox TLS material, made on first use. One CA serves every sandbox in a process:
- * signing with forge takes about 2 s under jest's module VM, and one trusted CA cannot be confused
- * with another.
+ * The process's sandbox TLS material: the test run's (see TLS_FILE_ENV), else made on first use.
+ * One CA serves every sandbox in a process: signing with forge takes about 2 s under jest's module
+ * VM, and one trusted CA cannot be confused with another.
  */
 export function sandboxTls(): TlsMaterial {
-  return (shared ??= makeTls())
+  const file = process.env[TLS_FILE_ENV]
+  return (shared ??= file ? (JSON.parse(readFileSync(file, 'utf8')) as TlsMaterial) : makeTls())
 }
 
 /** A new CA and server certificate. */

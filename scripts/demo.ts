@@ -12,17 +12,6 @@ import type { Sandbox } from '../sandbox/index.js'
 const ACTION = new URL('../dist/index.js', import.meta.url).pathname
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 
-/** The job summary's HTML tables as plain text lines. */
-function summaryText(html: string): string {
-  return html
-    .replace(/<\/(th|td)>\s*<(th|td)>/g, ' | ')
-    .replace(/<\/tr>/g, '\n')
-    .replace(/<h\d>/g, '\n## ')
-    .replace(/<[^>]+>/g, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-}
-
 async function step(
   sandbox: Sandbox,
   title: string,
@@ -63,9 +52,13 @@ async function step(
     const child = spawn(process.execPath, [ACTION], { env, stdio: ['ignore', 'pipe', 'inherit'] })
     child.stdout.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
-        if (!line || line.startsWith('::add-mask::') || line.startsWith('::debug::')) continue
+        if (!line || /^::(add-mask|debug|endgroup)::/.test(line)) continue
         // Workflow commands escape newlines; show them as the runner would.
-        const text = line.replace(/%0A/g, '\n').replace(/%0D/g, '').replace(/%25/g, '%')
+        const text = line
+          .replace(/^::group::/, '▸ ')
+          .replace(/%0A/g, '\n')
+          .replace(/%0D/g, '')
+          .replace(/%25/g, '%')
         console.log(text.replace(/^/gm, '  │ '))
       }
     })
@@ -78,7 +71,7 @@ async function step(
   ]
   console.log(`  step ${code === 0 ? 'succeeded' : 'failed'}; outputs:`)
   for (const m of outputs) console.log(`    ${m[1]} = ${m[3]}`)
-  const summary = summaryText(await readFile(summaryFile, 'utf8'))
+  const summary = (await readFile(summaryFile, 'utf8')).trim()
   if (summary) console.log(`  job summary:\n${summary.replace(/^/gm, '    ')}`)
   await rm(dir, { recursive: true, force: true })
 }

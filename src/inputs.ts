@@ -9,12 +9,14 @@ export const SCENARIOS = ['training', 'inference', 'training-and-inference'] as 
 export const SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP'] as const
 export const HA_CHOICES = ['true', 'false', 'auto'] as const
 export const RELEASE_TRAINS = ['stable', 'preview'] as const
+export const CLUSTER_ACCESS = ['auto', 'kubeconfig', 'arm', 'run-command', 'none'] as const
 
 export type Mode = (typeof MODES)[number]
 export type ClusterType = (typeof CLUSTER_TYPES)[number]
 export type CloudEnvironment = (typeof ENVIRONMENTS)[number]
 export type Scenario = (typeof SCENARIOS)[number]
 export type ServiceType = (typeof SERVICE_TYPES)[number]
+export type ClusterAccess = (typeof CLUSTER_ACCESS)[number]
 
 /** TLS material for the inference router, as PEM text, and where the user gave it. */
 export interface TlsInput {
@@ -51,13 +53,25 @@ export interface ActionInputs {
   configProtected: KeyValue[]
   version?: string
   releaseTrain: string
-  autoUpgradeMinorVersion: boolean
+  /** Unset: not sent on create (the service default applies) and not compared. */
+  autoUpgradeMinorVersion?: boolean
   allowDisruptiveUpdate: boolean
   forceDelete: boolean
   kubeconfig?: string
   waitForPods: boolean
+  clusterAccess: ClusterAccess
   timeoutMs: number
   failOnDrift: boolean
+  /** Timing overrides from the environment, for the sandbox and tests; the defaults suit Azure. */
+  tuning: Tuning
+}
+
+/** `AZUREML_ACTION_*_MS` variables: how often operations are polled, the first retry pause. */
+export interface Tuning {
+  pollIntervalMs?: number
+  retryDelayMs?: number
+  /** Scales the cluster checks' graces (how long a pod may stay Pending, pull failing, …). */
+  graceMs?: number
 }
 
 /** Where input text comes from: the runner's `INPUT_*` variables, or a table in tests. */
@@ -102,13 +116,19 @@ export function readInputs(src: InputSource): { inputs: ActionInputs; problems: 
     ),
     version: r.version(),
     releaseTrain: r.choice('release-train', RELEASE_TRAINS, 'stable'),
-    autoUpgradeMinorVersion: r.boolean('auto-upgrade-minor-version', false),
+    autoUpgradeMinorVersion: r.optionalBoolean('auto-upgrade-minor-version'),
     allowDisruptiveUpdate: r.boolean('allow-disruptive-update', false),
     forceDelete: r.boolean('force-delete', false),
     kubeconfig: r.optional('kubeconfig') ?? r.env('KUBECONFIG'),
     waitForPods: r.boolean('wait-for-pods', true),
+    clusterAccess: r.clusterAccess(),
     timeoutMs: r.duration('timeout', '20m'),
-    failOnDrift: r.boolean('fail-on-drift', true)
+    failOnDrift: r.boolean('fail-on-drift', true),
+    tuning: {
+      pollIntervalMs: r.envMs('AZUREML_ACTION_POLL_MS'),
+      retryDelayMs: r.envMs('AZUREML_ACTION_RETRY_MS'),
+      graceMs: r.envMs('AZUREML_ACTION_GRACE_MS')
+    }
   }
   return { inputs, problems: r.problems }
 }
@@ -139,6 +159,40 @@ class Reader {
   env(name: string): string | undefined {
     const v = this.src.env[name]?.trim()
     return v ? v : undefined
+  }
+
+  /** How the cluster is reached; only a kubeconfig is built so far, and asking for it needs one. */
+  clusterAccess(): ClusterAccess {
+    const access = this.choice('cluster-access', CLUSTER_ACCESS, 'auto')
+    const kubeconfig = this.optional('kubeconfig') ?? this.env('KUBECONFIG')
+    if (access === 'kubeconfig' && kubeconfig === undefined) {
+      this.problems.push({
+        input: 'cluster-access',
+        message: 'is kubeconfig, but no kubeconfig is given.',
+        fix: 'Give kubeconfig (text from a secret, or a path), or set cluster-access: none.'
+      })
+    }
+    if (access === 'arm' || access === 'run-command') {
+      this.problems.push({
+        input: 'cluster-access',
+        message: `'${access}' is not available in this version of the action.`,
+        fix: 'Give a kubeconfig (cluster-access: kubeconfig or auto), or set cluster-access: none.'
+      })
+    }
+    return access
+  }
+
+  /** A whole number of milliseconds from the environment: anything else is a problem, never NaN. */
+  envMs(name: string): number | undefined {
+    const v = this.env(name)
+    if (v === undefined) return undefined
+    if (/^\d+$/.test(v) && Number(v) <= 86_400_000) return Number(v)
+    this.problems.push({
+      input: name,
+      message: `'${v}' is not a whole number of milliseconds.`,
+      fix: `Set ${name} to a number such as 1000, or unset it.`
+    })
+    return undefined
   }
 
   required(name: string, envName?: string): string {

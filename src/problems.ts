@@ -21,7 +21,12 @@ export class ValidationError extends Error {
 }
 
 export function formatProblem(p: Problem): string {
-  return `${p.input}: ${p.message} Fix: ${p.fix}`
+  return `${p.input}: ${withFix(p.message, p.fix)}`
+}
+
+/** A problem's message followed by its fix, as every annotation and log line shows it. */
+export function withFix(message: string, fix: string): string {
+  return `${message} Fix: ${fix}`
 }
 
 /** Throws a ValidationError when there is anything to report. */

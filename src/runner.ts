@@ -1,30 +1,66 @@
-import { readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { readInputs } from './inputs.js'
-import type { ValidationError } from './problems.js'
+import type { ActionInputs } from './inputs.js'
+import type { Problem } from './problems.js'
 import { secretForms } from './secrets.js'
 
-/** Reads the inputs the way the runner hands them over. */
-export function runnerInputs(): ReturnType<typeof readInputs> {
-  return readInputs({
-    get: name => core.getInput(name),
-    env: process.env,
-    readFile: path => readFileSync(path, 'utf8')
-  })
+/** Log lines, as every phase writes them. */
+export interface Log {
+  info(line: string): void
+  /** Shown only with debug logging on (RUNNER_DEBUG): request ids and timings, never secrets. */
+  debug(line: string): void
+  notice(line: string): void
+  warning(line: string): void
 }
 
-/** Registers a secret, in every form it could be printed in, with the runner's log masking. */
-export function mask(secret: string): void {
-  secretForms(secret).forEach(s => core.setSecret(s))
+/** Everything the action asks of the GitHub runner. Tests and the demo use the real one. */
+export interface Runner extends Log {
+  readInputs(): { inputs: ActionInputs; problems: Problem[] }
+  /** Registers a secret, in every form it could be printed in, with the log masking. */
+  mask(secret: string): void
+  /** The GitHub OIDC token for an audience (the job needs `id-token: write`). */
+  idToken(audience: string): Promise<string>
+  /** Runs one phase of the run as a collapsible log group that ends with its elapsed time. */
+  phase<T>(name: string, work: () => Promise<T>): Promise<T>
+  /** An error annotation, titled (e.g. with the input it is about). */
+  error(message: string, title?: string): void
+  setOutputs(outputs: Record<string, string>): void
+  appendSummary(markdown: string): void
+  fail(message: string): void
 }
 
-/** Shows each problem as an error annotation naming the input, and fails the step. */
-export function reportProblems(err: ValidationError): void {
-  for (const p of err.problems) {
-    core.error(`${p.message} Fix: ${p.fix}`, { title: `Input '${p.input}'` })
+/** The runner as `@actions/core` presents it: the only place that imports it. */
+export function actionsRunner(): Runner {
+  return {
+    readInputs: () =>
+      readInputs({
+        get: name => core.getInput(name),
+        env: process.env,
+        readFile: path => readFileSync(path, 'utf8')
+      }),
+    mask: secret => secretForms(secret).forEach(s => core.setSecret(s)),
+    idToken: audience => core.getIDToken(audience),
+    info: line => core.info(line),
+    debug: line => core.debug(line),
+    notice: line => core.notice(line),
+    warning: line => core.warning(line),
+    error: (message, title) => core.error(message, title ? { title } : {}),
+    phase: async (name, work) => {
+      const started = Date.now()
+      core.startGroup(name)
+      try {
+        return await work()
+      } finally {
+        core.info(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+        core.endGroup()
+      }
+    },
+    setOutputs: outputs => Object.entries(outputs).forEach(([k, v]) => core.setOutput(k, v)),
+    // Appended directly: core.summary.write() keeps the first file path it ever saw.
+    appendSummary: markdown => {
+      if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown)
+    },
+    fail: message => core.setFailed(message)
   }
-  const n = err.problems.length
-  core.setFailed(
-    `${n} input problem${n === 1 ? '' : 's'}; nothing was changed in Azure or on the cluster.`
-  )
 }

@@ -58,7 +58,6 @@ export function expectedBody(
     ...(arc ? { identity: { type: 'SystemAssigned' as const } } : {}),
     properties: {
       extensionType: 'microsoft.azureml.kubernetes',
-      autoUpgradeMinorVersion: false,
       releaseTrain: 'stable',
       scope: { cluster: { releaseNamespace: 'azureml' } },
       configurationSettings: {

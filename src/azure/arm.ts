@@ -1,6 +1,7 @@
 import { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration'
 import type { TokenCredential } from '@azure/identity'
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline'
+import type { PipelinePolicy } from '@azure/core-rest-pipeline'
 import type { Cloud } from './cloud.js'
 
 /** Tuning for tests and the sandbox; the defaults suit Azure. */
@@ -10,6 +11,8 @@ export interface ArmTuning {
   /** First retry delay of 429/5xx; doubles up to `maxRetryDelayMs`. */
   retryDelayMs?: number
   maxRetryDelayMs?: number
+  /** Debug log: one line per HTTP attempt, with ARM's request id and the time it took. */
+  debug?: (line: string) => void
 }
 
 /** ARM for one subscription: typed extension calls, plain calls for the rest, retried alike. */
@@ -59,6 +62,11 @@ export function connectArm(
     ...common,
     retryOptions: { maxRetries: 0 }
   })
+  if (tuning.debug) {
+    // After the retry policy, so that every attempt gets its own line.
+    for (const c of [client, writer])
+      c.pipeline.addPolicy(requestLog(tuning.debug), { afterPhase: 'Retry' })
+  }
   return {
     subscriptionId,
     endpoint: cloud.armEndpoint,
@@ -92,6 +100,27 @@ export function connectArm(
         )
       }
       return parsed as T
+    }
+  }
+}
+
+/** Logs each request's method, path (no query: only the api-version is there), status, id and time. */
+function requestLog(debug: (line: string) => void): PipelinePolicy {
+  return {
+    name: 'azuremlActionRequestLog',
+    async sendRequest(request, next) {
+      const started = Date.now()
+      const what = `ARM ${request.method} ${new URL(request.url).pathname}`
+      try {
+        const res = await next(request)
+        const id =
+          res.headers.get('x-ms-request-id') ?? res.headers.get('x-ms-correlation-request-id')
+        debug(`${what} → ${res.status} in ${Date.now() - started} ms (request id ${id ?? 'none'})`)
+        return res
+      } catch (err) {
+        debug(`${what} → no answer after ${Date.now() - started} ms (${(err as Error).name})`)
+        throw err
+      }
     }
   }
 }

@@ -1,11 +1,18 @@
-import * as core from '@actions/core'
 import { ClientAssertionCredential } from '@azure/identity'
 import type { TokenCredential } from '@azure/identity'
 import { withRetry } from '../retry.js'
 import type { Cloud } from './cloud.js'
 import { aadstsCode, decodeClaims, signInHint } from './signin-hints.js'
 
+/** What sign-in needs from the runner: the GitHub token, the log masking, a log line. */
+export interface SignInRunner {
+  idToken(audience: string): Promise<string>
+  mask(secret: string): void
+  info(line: string): void
+}
+
 export interface SignInOptions {
+  runner: SignInRunner
   tenantId: string
   clientId: string
   cloud: Cloud
@@ -30,7 +37,11 @@ function retryableOidcError(err: unknown): boolean {
  * The GitHub OIDC token for `audience`, retried on network errors and 5xx (the toolkit retries only
  * 502-504), and cached while valid: MSAL asks for it twice per ARM token.
  */
-function githubToken(audience: string, retryDelayMs: number): () => Promise<string> {
+function githubToken(
+  runner: SignInRunner,
+  audience: string,
+  retryDelayMs: number
+): () => Promise<string> {
   let cached: { token: string; expiresAt: number } | undefined
   return async () => {
     if (cached && Date.now() < cached.expiresAt) return cached.token
@@ -39,12 +50,12 @@ function githubToken(audience: string, retryDelayMs: number): () => Promise<stri
         "No GitHub OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is not set. Give the job 'permissions: id-token: write'."
       )
     }
-    const token = await withRetry(() => core.getIDToken(audience), {
+    const token = await withRetry(() => runner.idToken(audience), {
       attempts: 4,
       firstDelayMs: retryDelayMs,
       retryable: retryableOidcError,
       onRetry: (err, n, ms) =>
-        core.info(
+        runner.info(
           `GitHub OIDC token request failed (${(err as Error).message.split('\n')[0]}); retry ${n} in ${ms} ms`
         )
     }).catch((err: Error) => {
@@ -62,7 +73,7 @@ function githubToken(audience: string, retryDelayMs: number): () => Promise<stri
  * explained here, with the token's claims and the federated credential that would match.
  */
 export async function signIn(opts: SignInOptions): Promise<TokenCredential> {
-  const assertion = githubToken(opts.cloud.audience, opts.retryDelayMs ?? 1000)
+  const assertion = githubToken(opts.runner, opts.cloud.audience, opts.retryDelayMs ?? 1000)
   const credential = new ClientAssertionCredential(opts.tenantId, opts.clientId, assertion, {
     authorityHost: opts.cloud.authorityHost,
     disableInstanceDiscovery: opts.customAuthority
@@ -79,15 +90,18 @@ export async function signIn(opts: SignInOptions): Promise<TokenCredential> {
       `Entra ID refused the sign-in: ${first?.trim()}\n${signInHint(code, claims, opts.clientId, opts.tenantId)}`
     )
   }
-  return maskedTokens(credential)
+  return maskedTokens(credential, opts.runner.mask)
 }
 
 /** Registers each ARM access token with the runner's masking as soon as it is issued. */
-function maskedTokens(credential: TokenCredential): TokenCredential {
+function maskedTokens(
+  credential: TokenCredential,
+  mask: (secret: string) => void
+): TokenCredential {
   return {
     getToken: async (scopes, options) => {
       const token = await credential.getToken(scopes, options)
-      if (token) core.setSecret(token.token)
+      if (token) mask(token.token)
       return token
     }
   }

@@ -2,11 +2,7 @@ import type { ClusterType } from '../inputs.js'
 import type { ClusterFacts } from '../settings/index.js'
 import type { Arm } from './arm.js'
 import { isNotFound } from './arm.js'
-
-/** A check before any write failed; the message says what to do. */
-export class PreflightError extends Error {
-  override name = 'PreflightError'
-}
+import { PreflightError } from './errors.js'
 
 // The api-versions the az CLI reads the cluster resource with.
 export const CLUSTER_RP: Record<ClusterType, { rp: string; apiVersion: string }> = {

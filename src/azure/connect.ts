@@ -1,28 +1,24 @@
 import type { ActionInputs } from '../inputs.js'
+import type { Runner } from '../runner.js'
 import { connectArm } from './arm.js'
-import type { Arm, ArmTuning } from './arm.js'
+import type { Arm } from './arm.js'
 import { signIn } from './auth.js'
 import { resolveCloud } from './cloud.js'
 
-/** Poll and retry timing; the sandbox and tests shorten it through the environment. */
-function tuningFromEnv(): ArmTuning {
-  const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined)
-  return {
-    pollIntervalMs: ms('AZUREML_ACTION_POLL_MS'),
-    retryDelayMs: ms('AZUREML_ACTION_RETRY_MS')
-  }
-}
-
 /** Signs in with the GitHub OIDC token and returns ARM for the inputs' subscription and cloud. */
-export async function connectAzure(inputs: ActionInputs): Promise<Arm> {
+export async function connectAzure(inputs: ActionInputs, runner: Runner): Promise<Arm> {
   const cloud = resolveCloud(inputs.environment, inputs)
-  const tuning = tuningFromEnv()
   const credential = await signIn({
+    runner,
     tenantId: inputs.tenantId,
     clientId: inputs.clientId,
     cloud,
     customAuthority: inputs.authorityHost !== undefined,
-    retryDelayMs: tuning.retryDelayMs
+    retryDelayMs: inputs.tuning.retryDelayMs
   })
-  return connectArm(credential, inputs.subscriptionId, cloud, tuning)
+  runner.info(`Signed in to ${cloud.armEndpoint} as client ${inputs.clientId}.`)
+  return connectArm(credential, inputs.subscriptionId, cloud, {
+    ...inputs.tuning,
+    debug: runner.debug
+  })
 }

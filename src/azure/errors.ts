@@ -1,15 +1,26 @@
+import { withFix } from '../problems.js'
 import type { LiveExtension } from '../settings/live.js'
 import type { FailureExplanation } from './failures.js'
+
+/** A check before any write failed; the message says what to do. */
+export class PreflightError extends Error {
+  override name = 'PreflightError'
+}
 
 /** The extension's operation ended Failed or Canceled. */
 export class OperationFailedError extends Error {
   override name = 'OperationFailedError'
   constructor(
     readonly live: LiveExtension | undefined,
-    readonly explanation: FailureExplanation
+    readonly explanation: FailureExplanation,
+    /** Whether this run's own write ended so (rather than one found in that state). */
+    readonly wrote = true
   ) {
     super(
-      `The extension's operation ended ${live?.provisioningState ?? 'Failed'}: ${explanation.summary}\nFix: ${explanation.fix}`
+      withFix(
+        `The extension's operation ended ${live?.provisioningState ?? 'Failed'}: ${explanation.summary}`,
+        explanation.fix
+      )
     )
   }
 }
@@ -17,4 +28,16 @@ export class OperationFailedError extends Error {
 /** ARM refused a write outright (4xx): the request, not the timing, is wrong. */
 export class WriteRejectedError extends Error {
   override name = 'WriteRejectedError'
+}
+
+/** The decision was to write nothing: a disruptive, impossible or mistaken update. */
+export class RefusedError extends Error {
+  override name = 'RefusedError'
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly fix: string
+  ) {
+    super(message)
+  }
 }

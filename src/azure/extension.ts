@@ -1,10 +1,12 @@
 import type { ActionInputs } from '../inputs.js'
 import type { Extension } from '@azure/arm-kubernetesconfiguration'
 import type { ExtensionBody } from '../settings/index.js'
-import type { ExtensionPatch } from '../settings/diff.js'
+import type { Difference, ExtensionPatch } from '../settings/diff.js'
 import type { LiveExtension } from '../settings/live.js'
 import { Deadline, TimeoutError } from '../deadline.js'
 import { sleep } from '../retry.js'
+import { OperationFailedError, WriteRejectedError } from './errors.js'
+import { explainFailure } from './failures.js'
 import type { Arm } from './arm.js'
 import { isNotFound } from './arm.js'
 import type { ClusterRef } from './cluster.js'
@@ -112,7 +114,8 @@ export async function waitUntilIdle(
 /** A write the action sends. */
 export type ExtensionWrite =
   | { kind: 'create'; body: ExtensionBody }
-  | { kind: 'update'; patch: ExtensionPatch }
+  /** `changes` says what the patch changes, for the log and the summary. */
+  | { kind: 'update'; patch: ExtensionPatch; changes: Difference[] }
   | { kind: 'delete'; force: boolean }
 
 /** How a write ended, as far as this attempt knows. */
@@ -184,24 +187,83 @@ function classify(err: RestLike): WriteOutcome {
   return unsure(status ? `${status}: ${err.message}` : err.message, retryAfterMs, true)
 }
 
+/** A write converge did, and where the extension ended. */
+export interface Converged {
+  /** The extension after the last write or read; undefined when it is gone. */
+  live: LiveExtension | undefined
+  /** Whether this run wrote (or may have written) to Azure. */
+  changed: boolean
+}
+
+const ATTEMPTS = 4
+
 /**
- * After a write that did not clearly succeed: says why, then pauses for Retry-After or a backoff
- * that doubles with each attempt, whichever is longer, within the deadline.
+ * The one write loop for PUT, PATCH and DELETE: read the live extension (waiting out a running
+ * operation), ask `next` what to write, send it and follow its operation. After a busy, throttled or
+ * ambiguous write it pauses, reads the live extension again and asks `next` anew, since the write
+ * may have landed. A write ARM refuses outright, or an operation that ends Failed, stops it.
  */
-export async function pauseBeforeRetry(
+export async function converge(
   arm: Arm,
-  write: ExtensionWrite['kind'],
-  outcome: Extract<WriteOutcome, { kind: 'unsure' }>,
-  attempt: number,
+  ref: ExtensionRef,
   deadline: Deadline,
-  log: (line: string) => void
-): Promise<void> {
-  const wait = Math.min(
-    Math.max(outcome.retryAfterMs, arm.retryDelayMs * 2 ** (attempt - 1)),
-    deadline.remainingMs()
+  log: (line: string) => void,
+  next: (live: LiveExtension | undefined) => Promise<ExtensionWrite | undefined>
+): Promise<Converged> {
+  let changed = false
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const live = await waitUntilIdle(arm, ref, deadline, l =>
+      log(
+        `The extension is ${l.provisioningState} from an earlier operation; waiting for it to end.`
+      )
+    )
+    if (changed && live && hasFailed(live.provisioningState)) {
+      throw new OperationFailedError(live, explainFailure(live))
+    }
+    const write = await next(live)
+    if (!write) return { live, changed }
+    const outcome = await sendWrite(arm, ref, write, deadline)
+    if (outcome.kind === 'rejected') {
+      throw new WriteRejectedError(
+        `ARM refused the ${write.kind} (${outcome.statusCode} ${outcome.code}): ${outcome.message}`
+      )
+    }
+    if (outcome.kind === 'done')
+      return { live: await readBack(arm, ref, write, deadline), changed: true }
+    changed ||= outcome.mayHaveWritten
+    const wait = Math.min(
+      Math.max(outcome.retryAfterMs, arm.retryDelayMs * 2 ** (attempt - 1)),
+      deadline.remainingMs()
+    )
+    log(
+      `The ${write.kind} did not clearly succeed (${outcome.reason}); reading the extension again in ${wait} ms before deciding.`
+    )
+    await sleep(wait)
+  }
+  throw new Error(
+    `The extension could not be written after ${ATTEMPTS} attempts; see the log for each reason.`
   )
-  log(
-    `The ${write} did not clearly succeed (${outcome.reason}); reading the extension again in ${wait} ms before deciding.`
-  )
-  await sleep(wait)
+}
+
+/** The extension after a write whose operation ended: gone after a delete, Succeeded otherwise. */
+async function readBack(
+  arm: Arm,
+  ref: ExtensionRef,
+  write: ExtensionWrite,
+  deadline: Deadline
+): Promise<LiveExtension | undefined> {
+  if (write.kind === 'delete') {
+    const live = await waitUntilIdle(arm, ref, deadline)
+    if (live)
+      throw new OperationFailedError(
+        live,
+        explainFailure(live, 'the extension is still there after its delete ended')
+      )
+    return undefined
+  }
+  const live = await getExtension(arm, ref)
+  if (!live || !isSucceeded(live.provisioningState)) {
+    throw new OperationFailedError(live, explainFailure(live))
+  }
+  return live
 }

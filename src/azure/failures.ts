@@ -14,8 +14,8 @@ interface Known {
 // Reference §9.3: failure signals seen in practice and their fixes.
 const KNOWN: Known[] = [
   {
-    test: /pre-(install|upgrade|rollback)|healthcheck/i,
-    fix: 'The healthcheck hook failed: its report is in configmap arcml-healthcheck in azureml (shown below when the cluster is reachable); fix what its ErrorCode names, then run again.'
+    test: /\bpre-(install|upgrade|rollback)\b|\bhealthcheck\b/i,
+    fix: 'The healthcheck hook failed: its report is in configmap arcml-healthcheck in azureml (kubectl get configmap arcml-healthcheck -n azureml -o yaml); fix what its ErrorCode names, then run again.'
   },
   {
     test: /cannot re-use a name that is still in use|name.*still in use/i,
@@ -26,11 +26,11 @@ const KNOWN: Known[] = [
     fix: 'An earlier operation still holds the release: wait (Helm gives up after about an hour), then run again.'
   },
   {
-    test: /ExtensionTypeRegistrationGetFailed|not registered in (the )?region|not available in region/i,
+    test: /\bExtensionTypeRegistrationGetFailed\b|not registered in (the )?region|not available in region/i,
     fix: "Microsoft.AzureML.Kubernetes is not offered in the cluster's region: use a supported region."
   },
   {
-    test: /ExtensionCreationFailed|could not be read back|agent/i,
+    test: /\bExtensionCreationFailed\b|could not be read back|\bagents?\b/i,
     fix: 'The Arc agents could not report the extension status: upgrade them (az connectedk8s upgrade) and check the azure-arc pods.'
   },
   {

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { KubeConfig } from '@kubernetes/client-node'
 
-/**
- * The kubeconfig the `kubeconfig` input names: its text, or the path of a file. Returns undefined
- * when none is given (the cluster checks are then skipped).
- */
-export function loadKubeconfig(input: string | undefined): KubeConfig | undefined {
-  if (input === undefined || input.trim() === '') return undefined
+/** The kubeconfig the `kubeconfig` input names: its text, or the path of a file. */
+export function loadKubeconfig(input: string): KubeConfig {
   const isText = /\n|^\s*apiVersion:|^\s*\{/.test(input)
   const text = isText ? input : readKubeconfigFile(input.trim())
   const kc = new KubeConfig()

@@ -1,9 +1,9 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node'
 import type { KubeConfig } from '@kubernetes/client-node'
-import type { ClusterUsage } from '../settings/diff.js'
+import { AML_CRD_GROUP } from '../names.js'
+import type { ClusterUsage } from './model.js'
 
 // The custom resources the AzureML extension runs jobs and online deployments as.
-const GROUP = 'amlarc.azureml.com'
 const VERSION = 'v1alpha1'
 const ACTIVE_JOB = new Set(['Queued', 'Running', 'Provisioning', 'Preparing', 'Starting'])
 const PAGE = 500
@@ -20,7 +20,7 @@ async function listAll(kc: KubeConfig, plural: string): Promise<Listed['items']>
   do {
     const page = (await api
       .listCustomObjectForAllNamespaces({
-        group: GROUP,
+        group: AML_CRD_GROUP,
         version: VERSION,
         resourcePlural: plural,
         limit: PAGE,

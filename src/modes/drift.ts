@@ -1,44 +1,23 @@
-import type { ActionInputs } from '../inputs.js'
-import type { Deadline } from '../deadline.js'
-import type { ExtensionRequest } from '../settings/index.js'
-import { planUpdate } from '../settings/diff.js'
-import type { Difference } from '../settings/diff.js'
-import type { LiveExtension } from '../settings/live.js'
-import type { Arm } from '../azure/arm.js'
-import { PreflightError, readCluster } from '../azure/cluster.js'
-import { extensionRef, isSucceeded, waitUntilIdle } from '../azure/extension.js'
-
-export interface DriftContext {
-  inputs: ActionInputs
-  request: ExtensionRequest
-  arm: Arm
-  deadline: Deadline
-  log: (line: string) => void
-}
-
-export interface DriftResult {
-  live: LiveExtension
-  /** Every difference between the inputs and the live extension; protected values never shown. */
-  drift: Difference[]
-}
+import { driftOf } from '../settings/decide.js'
+import type { ExtensionOutcome, PreflightFacts, RunContext } from './context.js'
+import { settledExtension } from './settled.js'
 
 /** Compares the inputs with the live extension without writing anything. */
-export async function detectDrift(ctx: DriftContext): Promise<DriftResult> {
-  const { inputs, arm, deadline } = ctx
-  const ref = extensionRef(inputs)
-  const cluster = await readCluster(arm, ref.cluster)
-  const live = await waitUntilIdle(arm, ref, deadline, l =>
-    ctx.log(`The extension is ${l.provisioningState}; waiting before comparing.`)
-  )
-  if (!live) {
-    throw new PreflightError(
-      `Extension ${ref.name} does not exist on ${cluster.name}: everything has drifted. Run mode: apply to create it.`
+export async function detectDrift(
+  ctx: RunContext,
+  facts: PreflightFacts
+): Promise<ExtensionOutcome> {
+  const live = await settledExtension(ctx, facts, ': everything has drifted')
+  const drift = driftOf(ctx.plan.request!, facts.cluster, live)
+  drift.forEach(d =>
+    ctx.log.info(
+      `Drift: ${d.path}: inputs ${d.desired ?? '(unset)'}, live ${d.actual ?? '(unset)'}`
     )
-  }
-  const plan = planUpdate(ctx.request, cluster, live)
-  const drift = [...plan.changes, ...plan.leftovers]
-  if (!isSucceeded(live.provisioningState)) {
-    drift.push({ path: 'provisioningState', desired: 'Succeeded', actual: live.provisioningState })
-  }
-  return { live, drift }
+  )
+  const n = drift.length
+  const failure =
+    n > 0 && ctx.plan.inputs.failOnDrift
+      ? `${n} difference${n === 1 ? '' : 's'} between the inputs and the live extension (fail-on-drift is true).`
+      : undefined
+  return { live, absent: 'NotFound', changed: false, drift, failure }
 }

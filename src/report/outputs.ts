@@ -1,33 +1,38 @@
-import * as core from '@actions/core'
-import type { Difference } from '../settings/diff.js'
-import type { LiveExtension } from '../settings/live.js'
+import type { Report } from './report.js'
 
-/** What a run found out, for the step outputs. */
-export interface RunResult {
-  provisioningState: string
-  extensionId?: string
-  extensionVersion?: string
-  changed: boolean
-  /** Set by drift mode: every difference found. */
-  drift?: Difference[]
-}
-
-export function resultOf(live: LiveExtension | undefined, changed: boolean): RunResult {
+/**
+ * Every output of the contract, always set: a workflow's `if:` must never meet a missing output.
+ * Pure.
+ */
+export function outputsOf(r: Report): Record<string, string> {
   return {
-    provisioningState: live?.provisioningState ?? 'NotFound',
-    extensionId: live?.id,
-    extensionVersion: live?.currentVersion,
-    changed
+    'provisioning-state': r.provisioningState,
+    'extension-id': r.extensionId,
+    'extension-version': r.extensionVersion,
+    changed: String(r.changed),
+    'pods-ready': String(r.podsReady),
+    components: JSON.stringify(r.components),
+    drift: JSON.stringify(r.drift),
+    drifted: String(r.drifted),
+    report: JSON.stringify(reportJson(r))
   }
 }
 
-export function writeOutputs(r: RunResult): void {
-  core.setOutput('provisioning-state', r.provisioningState)
-  core.setOutput('extension-id', r.extensionId ?? '')
-  core.setOutput('extension-version', r.extensionVersion ?? '')
-  core.setOutput('changed', String(r.changed))
-  if (r.drift) {
-    core.setOutput('drift', JSON.stringify(r.drift))
-    core.setOutput('drifted', String(r.drift.length > 0))
+/** The `report` output: all of the above in one object, plus the problems. */
+export function reportJson(r: Report): Record<string, unknown> {
+  return {
+    ...r.target,
+    succeeded: r.failure === undefined,
+    failure: r.failure,
+    provisioningState: r.provisioningState,
+    extensionId: r.extensionId,
+    extensionVersion: r.extensionVersion,
+    changed: r.changed,
+    changes: r.changes,
+    podsReady: r.podsReady,
+    components: r.components,
+    drift: r.drift,
+    drifted: r.drifted,
+    problems: r.problems
   }
 }

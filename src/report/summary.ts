@@ -1,64 +1,69 @@
-import { appendFileSync } from 'node:fs'
-import * as core from '@actions/core'
-import type { ActionInputs } from '../inputs.js'
 import type { Difference } from '../settings/diff.js'
-import type { RunResult } from './outputs.js'
+import { problemTitle } from './report.js'
+import type { Report } from './report.js'
 
-/** What the job summary shows about a run. Protected values never appear: differences carry none. */
-export interface SummaryFacts {
-  inputs: ActionInputs
-  result?: RunResult
-  changes?: Difference[]
-  failure?: string
-}
-
-const cell = (v: string | undefined) => (v === undefined || v === '' ? '–' : v)
-
-export function writeSummary(f: SummaryFacts): void {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const { inputs, result } = f
-  const mark = f.failure ? '❌' : '✅'
-  core.summary.addHeading(`${mark} AzureML extension · ${inputs.mode}`, 2).addTable([
-    [
-      { data: 'Cluster', header: true },
-      `${inputs.clusterName} (${inputs.clusterType}, ${inputs.resourceGroup})`
-    ],
-    [{ data: 'Extension', header: true }, inputs.extensionName],
-    [{ data: 'Provisioning state', header: true }, cell(result?.provisioningState)],
-    [{ data: 'Version', header: true }, cell(result?.extensionVersion)],
-    [{ data: 'Changed', header: true }, result ? String(result.changed) : '–']
-  ])
-  if (f.changes?.length) {
-    core.summary.addHeading('Changes sent', 3).addTable([
+/** The job summary, as Markdown, from the one report. Protected values never appear. Pure. */
+export function summaryOf(r: Report): string {
+  const t = r.target
+  const mark = r.failure ? '❌' : '✅'
+  const parts = [
+    `## ${mark} AzureML extension · ${t?.mode ?? 'not started'}`,
+    table(
+      ['What', 'Value'],
       [
-        { data: 'Setting', header: true },
-        { data: 'Was', header: true },
-        { data: 'Now', header: true }
-      ],
-      ...f.changes.map(c => [c.path, cell(c.actual), cell(c.desired)])
-    ])
+        ['**Cluster**', t ? `${t.clusterName} (${t.clusterType}, ${t.resourceGroup})` : ''],
+        ['**Extension**', t?.extensionName ?? ''],
+        ['**Provisioning state**', r.provisioningState],
+        ['**Version**', r.extensionVersion],
+        ['**Changed**', String(r.changed)],
+        ['**Pods ready**', String(r.podsReady)]
+      ]
+    )
+  ]
+  if (r.problems.length > 0) {
+    parts.push(
+      `### Problems (${r.problems.length})`,
+      table(
+        ['Where', 'What', 'Fix'],
+        r.problems.map(p => [problemTitle(p), `${p.reason}: ${p.message}`, p.fix])
+      )
+    )
   }
-  if (result?.drift) driftTable(result.drift)
-  if (f.failure) core.summary.addHeading('Why it failed', 3).addCodeBlock(f.failure)
-  // Appended here rather than by summary.write(), which keeps the first file path it saw.
-  const text = core.summary.stringify()
-  core.summary.emptyBuffer()
-  appendFileSync(process.env.GITHUB_STEP_SUMMARY, text)
+  if (r.failure) parts.push('### Why it failed', fenced(r.failure))
+  if (r.changes.length > 0) parts.push('### Changes sent', differences(r.changes, 'Was', 'Now'))
+  if (r.driftChecked) parts.push(...driftSection(r.drift))
+  if (r.components.length > 0) {
+    parts.push(
+      '### Components',
+      table(
+        ['Component', 'Kind', 'Status', 'Ready'],
+        r.components.map(c => [c.name, c.kind, c.status, `${c.ready}/${c.desired}`])
+      )
+    )
+  }
+  if (r.clusterNote) parts.push(r.clusterNote)
+  return parts.join('\n\n') + '\n'
 }
 
-function driftTable(drift: Difference[]): void {
-  if (drift.length === 0) {
-    core.summary
-      .addHeading('Drift', 3)
-      .addRaw('No drift: the live extension matches the inputs.', true)
-    return
-  }
-  core.summary.addHeading(`Drift (${drift.length})`, 3).addTable([
-    [
-      { data: 'Setting', header: true },
-      { data: 'Inputs', header: true },
-      { data: 'Live', header: true }
-    ],
-    ...drift.map(d => [d.path, cell(d.desired), cell(d.actual)])
-  ])
+function driftSection(drift: Difference[]): string[] {
+  if (drift.length === 0) return ['### Drift', 'No drift: the live extension matches the inputs.']
+  return [`### Drift (${drift.length})`, differences(drift, 'Live', 'Inputs')]
+}
+
+function differences(list: Difference[], was: string, now: string): string {
+  return table(
+    ['Setting', was, now],
+    list.map(d => [d.path, d.actual ?? '', d.desired ?? ''])
+  )
+}
+
+const cell = (v: string) => (v === '' ? '–' : v.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>'))
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`
+  return [line(head), `|${head.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n')
+}
+
+function fenced(text: string): string {
+  return '```text\n' + text.replace(/```/g, "'''") + '\n```'
 }

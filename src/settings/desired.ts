@@ -2,9 +2,7 @@ import { X509Certificate } from 'node:crypto'
 import type { ClusterType } from '../inputs.js'
 import { asBoolean, cliBoolean } from './keys.js'
 import type { ExtensionRequest } from './request.js'
-
-export const EXTENSION_TYPE = 'microsoft.azureml.kubernetes'
-export const RELEASE_NAMESPACE = 'azureml'
+import { AZUREML_NAMESPACE, EXTENSION_TYPE } from '../names.js'
 
 /** What ARM says about the cluster resource; feeds the CLI-derived settings. */
 export interface ClusterFacts {
@@ -35,7 +33,7 @@ export interface ExtensionBody {
   identity?: { type: 'SystemAssigned' }
   properties: {
     extensionType: string
-    autoUpgradeMinorVersion: boolean
+    autoUpgradeMinorVersion?: boolean
     releaseTrain: string
     version?: string
     scope: { cluster: { releaseNamespace: string } }
@@ -74,10 +72,12 @@ export function desiredExtension(
   const body: ExtensionBody = {
     properties: {
       extensionType: EXTENSION_TYPE,
-      autoUpgradeMinorVersion: req.autoUpgradeMinorVersion,
+      ...(req.autoUpgradeMinorVersion !== undefined
+        ? { autoUpgradeMinorVersion: req.autoUpgradeMinorVersion }
+        : {}),
       releaseTrain: req.releaseTrain,
       ...(req.version !== undefined ? { version: req.version } : {}),
-      scope: { cluster: { releaseNamespace: RELEASE_NAMESPACE } },
+      scope: { cluster: { releaseNamespace: AZUREML_NAMESPACE } },
       configurationSettings: { ...publicSettings(req, cluster), ...extra.public },
       configurationProtectedSettings: { ...protectedSettings(req), ...extra.protected }
     }

@@ -3,6 +3,8 @@ import { publicSettings, protectedSettings, TLS_FINGERPRINT_KEY } from './desire
 import type { ClusterFacts } from './desired.js'
 import type { LiveExtension } from './live.js'
 import type { ExtensionRequest } from './request.js'
+import type { ClusterUsage } from '../cluster/model.js'
+import { AZUREML_NAMESPACE } from '../names.js'
 
 /** One difference between the inputs and the live extension. Protected values are never shown. */
 export interface Difference {
@@ -39,19 +41,6 @@ export interface ExtensionPatch {
   autoUpgradeMinorVersion?: boolean
   configurationSettings?: Record<string, string>
   configurationProtectedSettings?: Record<string, string>
-}
-
-/** Facts from the cluster that decide whether a change disrupts; undefined when unknown. */
-/** Active work in the cluster that a disruptive update would hit. */
-export interface WorkloadCount {
-  trainingJobs: number
-  onlineDeployments: number
-}
-
-/** What the cluster says about its use; each part undefined when unknown. */
-export interface ClusterUsage {
-  gpuInUse?: boolean
-  workloads?: WorkloadCount
 }
 
 // Settings the CLI derives from the cluster at create time; an update never recomputes them.
@@ -174,7 +163,10 @@ function envelopeChanges(req: ExtensionRequest, live: LiveExtension): Difference
   if (req.releaseTrain.toLowerCase() !== (live.releaseTrain ?? 'stable').toLowerCase()) {
     out.push({ path: 'releaseTrain', desired: req.releaseTrain, actual: live.releaseTrain })
   }
-  if (req.autoUpgradeMinorVersion !== (live.autoUpgradeMinorVersion ?? true)) {
+  if (
+    req.autoUpgradeMinorVersion !== undefined &&
+    req.autoUpgradeMinorVersion !== (live.autoUpgradeMinorVersion ?? true)
+  ) {
     out.push({
       path: 'autoUpgradeMinorVersion',
       desired: String(req.autoUpgradeMinorVersion),
@@ -191,9 +183,9 @@ function impossibleChanges(live: LiveExtension, leftovers: Difference[]): string
       `${l.path.slice('settings.'.length)}=${l.actual} is on the live extension but not in the inputs: an update can add or change a node selector, never remove one. Keep it in the inputs, or delete the extension (mode: delete) and create it again.`
     )
   }
-  if (live.releaseNamespace !== undefined && live.releaseNamespace !== 'azureml') {
+  if (live.releaseNamespace !== undefined && live.releaseNamespace !== AZUREML_NAMESPACE) {
     out.push(
-      `The live extension installs into '${live.releaseNamespace}', not azureml; the namespace cannot be changed by update.`
+      `The live extension installs into '${live.releaseNamespace}', not ${AZUREML_NAMESPACE}; the namespace cannot be changed by update.`
     )
   }
   return out

@@ -1,12 +1,6 @@
+import type { KeyValue } from '../parse.js'
 import type { Problem } from '../problems.js'
 import { asBoolean, cliBoolean } from './keys.js'
-
-/** A setting as the user wrote it, with the input and line it came from. */
-export interface SettingEntry {
-  key: string
-  value: string
-  line: number
-}
 
 export interface Translation {
   /** Settings in current keys, in the order the user wrote them. */
@@ -53,7 +47,7 @@ function sameValue(a: string, b: string): boolean {
  * Turns `config` entries into current keys. A legacy key whose translation disagrees with a current key
  * the user also gave is an error: the action never picks one silently.
  */
-export function translateLegacy(entries: readonly SettingEntry[], input = 'config'): Translation {
+export function translateLegacy(entries: readonly KeyValue[], input = 'config'): Translation {
   const current = new Map(entries.filter(e => !(e.key in RULES)).map(e => [e.key, e.value]))
   const settings = new Map<string, string>()
   const notices: string[] = []

@@ -23,7 +23,8 @@ export interface ExtensionRequest {
   tls?: TlsInput
   version?: string
   releaseTrain: string
-  autoUpgradeMinorVersion: boolean
+  /** Undefined: left to the service (its default is true), as the az CLI does. */
+  autoUpgradeMinorVersion?: boolean
 }
 
 export interface RequestResult {
@@ -68,7 +69,9 @@ export function buildRequest(inputs: ActionInputs): RequestResult {
     tls: inputs.tls,
     version: inputs.version,
     releaseTrain: inputs.releaseTrain,
-    autoUpgradeMinorVersion: inputs.autoUpgradeMinorVersion
+    // A pin cannot be auto-upgraded: with the flag unset, a pin sends false (reference §4.3).
+    autoUpgradeMinorVersion:
+      inputs.autoUpgradeMinorVersion ?? (inputs.version !== undefined ? false : undefined)
   }
   return { request, notices, problems }
 }

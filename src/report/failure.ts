@@ -1,0 +1,38 @@
+import { OperationFailedError, RefusedError } from '../azure/errors.js'
+import { ValidationError } from '../problems.js'
+import type { Report } from './report.js'
+
+/** Records why a run stopped: every input problem, a failed operation, a refused update. Pure. */
+export function recordFailure(report: Report, err: unknown): void {
+  if (err instanceof ValidationError) {
+    const n = err.problems.length
+    report.inputProblems(err.problems)
+    report.fail(
+      `${n} input problem${n === 1 ? '' : 's'}; nothing was changed in Azure or on the cluster.`
+    )
+    return
+  }
+  if (err instanceof OperationFailedError) {
+    const { live, explanation } = err
+    report.extension(live)
+    report.changed ||= err.wrote
+    const state = live?.provisioningState ?? 'Failed'
+    report.fail(`The extension's operation ended ${state}.`, {
+      component: 'extension',
+      reason: live?.errorInfo?.code ?? state,
+      message: `The extension's operation ended ${state}: ${explanation.summary}`,
+      fix: explanation.fix
+    })
+    return
+  }
+  if (err instanceof RefusedError) {
+    report.fail(`The update was refused (${err.reason}): nothing was written.`, {
+      component: 'extension',
+      reason: err.reason,
+      message: err.message,
+      fix: err.fix
+    })
+    return
+  }
+  report.fail(err instanceof Error ? err.message : String(err))
+}

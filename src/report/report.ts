@@ -1,0 +1,101 @@
+import type { ActionInputs, Mode } from '../inputs.js'
+import type { Problem } from '../problems.js'
+import type { Difference } from '../settings/diff.js'
+import type { LiveExtension } from '../settings/live.js'
+import type { ClusterProblem, ComponentStatus } from '../cluster/model.js'
+import type { ExtensionOutcome } from '../modes/context.js'
+
+/** A reason the run did not succeed: what, where, the evidence, and what to do. */
+export type ReportedProblem = ClusterProblem
+
+/** Where the run was aimed; known once the inputs are read. */
+export interface Target {
+  mode: Mode
+  clusterName: string
+  clusterType: string
+  resourceGroup: string
+  extensionName: string
+  /** ARM endpoint, for the portal link of sovereign clouds. */
+  cloud?: string
+}
+
+/**
+ * Everything a run found out, filled as the run goes and published once at the end (on success,
+ * failure and cancellation alike). Every output and the job summary come from it.
+ */
+export class Report {
+  target?: Target
+  /** `provisioningState` of the extension; `NotFound` or `Deleted` when there is none. */
+  provisioningState = ''
+  extensionId = ''
+  extensionVersion = ''
+  /** Whether this run wrote to Azure. */
+  changed = false
+  /** What this run's update sent: setting, was, now (protected values never appear). */
+  changes: Difference[] = []
+  drift: Difference[] = []
+  /** Set when drift was looked for (drift mode); otherwise the summary leaves it out. */
+  driftChecked = false
+  components: ComponentStatus[] = []
+  podsReady = false
+  /** How the cluster was verified, or why not: shown in the summary. */
+  clusterNote?: string
+  problems: ReportedProblem[] = []
+  /** Why the step failed, in one message; undefined when it succeeded. */
+  failure?: string
+
+  begin(inputs: ActionInputs): void {
+    this.target = {
+      mode: inputs.mode,
+      clusterName: inputs.clusterName,
+      clusterType: inputs.clusterType,
+      resourceGroup: inputs.resourceGroup,
+      extensionName: inputs.extensionName
+    }
+  }
+
+  /** The extension as last read; `absent` names what no extension means in this mode. */
+  extension(live: LiveExtension | undefined, absent: 'NotFound' | 'Deleted' = 'NotFound'): void {
+    this.provisioningState = live?.provisioningState ?? absent
+    this.extensionId = live?.id ?? this.extensionId
+    this.extensionVersion = live?.currentVersion ?? (live ? '' : this.extensionVersion)
+  }
+
+  /** What the Extension phase did and where it left the extension. */
+  record(outcome: ExtensionOutcome): void {
+    this.extension(outcome.live, outcome.absent)
+    this.changed ||= outcome.changed
+    this.changes = outcome.changes ?? []
+    if (outcome.drift) {
+      this.drift = outcome.drift
+      this.driftChecked = true
+    }
+    if (outcome.failure) this.fail(outcome.failure)
+  }
+
+  inputProblems(problems: readonly Problem[]): void {
+    this.problems.push(
+      ...problems.map(p => ({
+        component: p.input,
+        reason: 'InvalidInput',
+        message: p.message,
+        fix: p.fix
+      }))
+    )
+  }
+
+  fail(message: string, problem?: ReportedProblem): void {
+    this.failure ??= message
+    if (problem) this.problems.push(problem)
+  }
+
+  get drifted(): boolean {
+    return this.drift.length > 0
+  }
+}
+
+/** How a problem is titled in an annotation and the summary: which input, or which component and pod. */
+export function problemTitle(p: ReportedProblem): string {
+  if (p.reason === 'InvalidInput') return `Input '${p.component}'`
+  return p.pod ? `${p.component} · ${p.pod}` : p.component
+}
