@@ -23,12 +23,16 @@ export interface StartKubeOptions {
   podStepMs?: number
   /** How long an install/upgrade may wait for readiness before failing like Helm's atomic timeout. Default 60 steps. */
   helmTimeoutMs?: number
+  /** How long a deleted pod stays Terminating; default 0 (gone on the next controller step). */
+  terminationGraceMs?: number
   /** Interval of watch BOOKMARK events when the client allows them. Default 1000 ms. */
   bookmarkIntervalMs?: number
   /** Watch changes kept per resource for resumption; older resourceVersions get 410 Gone. Default 10,000. */
   historyLimit?: number
   /** Server-side watch timeout when the client sends no timeoutSeconds. Default 1800 s. */
   watchTimeoutSeconds?: number
+  /** Requests answered 403 Forbidden, as `<verb> <plural>[.<group>]`: `watch pods`, `list nodes`. */
+  forbidden?: string[]
 }
 
 export interface KubeSandbox {
@@ -66,7 +70,8 @@ export async function startKube(opts: StartKubeOptions): Promise<KubeSandbox> {
   const podStepMs = opts.podStepMs ?? 200
   const controller = new ExtensionController(store, {
     podStepMs,
-    helmTimeoutMs: opts.helmTimeoutMs ?? podStepMs * 60
+    helmTimeoutMs: opts.helmTimeoutMs ?? podStepMs * 60,
+    terminationGraceMs: opts.terminationGraceMs
   })
   const api = new ApiServer({
     tls: opts.tls,
@@ -74,7 +79,8 @@ export async function startKube(opts: StartKubeOptions): Promise<KubeSandbox> {
     token,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000,
     watchTimeoutMs: (opts.watchTimeoutSeconds ?? 1800) * 1000,
-    podLog: (ns, pod, container) => controller.podLog(ns, pod, container)
+    podLog: (ns, pod, container) => controller.podLog(ns, pod, container),
+    forbidden: opts.forbidden
   })
   const url = await api.listen()
   return {

@@ -18,6 +18,7 @@ import {
 import {
   badRequest,
   expired,
+  forbidden,
   notFound,
   status,
   unauthorized,
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   watchTimeoutMs: number
   /** Container logs for `pods/{name}/log`. */
   podLog: (namespace: string, pod: string, container?: string) => string | undefined
+  /** Requests RBAC refuses with 403, as `<verb> <plural>[.<group>]`: `watch pods`, `list nodes`. */
+  forbidden?: string[]
 }
 
 type ResourceTarget = Extract<ReturnType<typeof parseApiPath>, { type: 'resource' }>
@@ -114,6 +117,7 @@ export class ApiServer {
     q: URLSearchParams
   ): Promise<void> {
     const method = req.method ?? 'GET'
+    this.authorize(verbOf(method, t, q), t)
     if (t.subresource === 'log' && t.resource.plural === 'pods' && method === 'GET') {
       return this.podLog(res, t, q)
     }
@@ -134,6 +138,13 @@ export class ApiServer {
         `the server does not allow this method on the requested resource`
       )
     )
+  }
+
+  private authorize(verb: string, t: ResourceTarget): void {
+    const r = t.resource
+    const what = r.group ? `${r.plural}.${r.group}` : r.plural
+    if (this.opts.forbidden?.includes(`${verb} ${what}`))
+      throw new HttpError(forbidden(verb, r.plural, r.group, t.namespace))
   }
 
   private mustGet(t: ResourceTarget): KubeObject {
@@ -313,6 +324,14 @@ function sendOr404(res: ServerResponse, body: unknown): void {
 }
 
 const isTrue = (v: string | null) => v === 'true' || v === '1'
+
+/** The RBAC verb of a request, as the API server's request-info derives it. */
+function verbOf(method: string, t: ResourceTarget, q: URLSearchParams): string {
+  if (method === 'GET' && !t.name) return isTrue(q.get('watch')) ? 'watch' : 'list'
+  const verbs: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch' }
+  if (method === 'DELETE') return t.name ? 'delete' : 'deletecollection'
+  return verbs[method] ?? 'get'
+}
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = []

@@ -39,6 +39,23 @@ export const unknownPath = (): StatusObject =>
 
 export const unauthorized = (): StatusObject => status(401, 'Unauthorized', 'Unauthorized')
 
+/** RBAC's refusal, worded as the API server words it for the sandbox's token user. */
+export function forbidden(
+  verb: string,
+  plural: string,
+  group: string,
+  namespace: string | undefined
+): StatusObject {
+  const what = group ? `${plural}.${group}` : plural
+  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope'
+  return status(
+    403,
+    'Forbidden',
+    `${what} is forbidden: User "sandbox-user" cannot ${verb} resource "${plural}" in API group "${group}" ${scope}`,
+    { group, kind: plural }
+  )
+}
+
 /** Watch (in-stream) and list (HTTP) answer to a resourceVersion older than the kept history. */
 export function expired(message: string): StatusObject {
   return status(410, 'Expired', message)
