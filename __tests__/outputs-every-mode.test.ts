@@ -75,6 +75,6 @@ test.each([
 test('the log shows each phase as a group with its elapsed time', async () => {
   const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
   const groups = [...run.stdout.matchAll(/^::group::(.+)$/gm)].map(m => m[1])
-  expect(groups).toEqual(['Inputs', 'Sign-in', 'Preflight', 'Extension', 'Report'])
+  expect(groups).toEqual(['Inputs', 'Sign-in', 'Preflight', 'Extension', 'Cluster', 'Report'])
   for (const g of groups) expect(run.stdout).toMatch(new RegExp(`^${g}: \\d+\\.\\d s$`, 'm'))
 })

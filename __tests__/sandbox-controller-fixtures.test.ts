@@ -50,7 +50,8 @@ async function install(
   ext: Partial<InstalledExtension> & { settings: Record<string, string> },
   nodes: number
 ) {
-  const { kube } = await kubeWithClient({ nodes, podStepMs: 2 })
+  // Helm's wait is generous: under a loaded CI machine the default (60 steps) can run out.
+  const { kube } = await kubeWithClient({ nodes, podStepMs: 2, helmTimeoutMs: 20_000 })
   const outcome = await kube.backend.applyExtension(
     { name: 'azml', clusterType: 'managedClusters', version: '1.1.71', protectedKeys: [], ...ext },
     'create'

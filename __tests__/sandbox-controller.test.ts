@@ -2,7 +2,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node'
 import type { InstalledExtension } from '../sandbox/contract.js'
 import { expectedComponents } from '../sandbox/controller/components.js'
 import type { KubeSandbox, NodeSeed } from '../sandbox/kube/index.js'
-import { kubeWithClient, podsIn } from './sandbox-kube-helpers.js'
+import { kubeWithClient, podsIn, until } from './sandbox-kube-helpers.js'
 
 let kube: KubeSandbox | undefined
 afterEach(async () => {
@@ -120,11 +120,18 @@ describe('controller operations', () => {
     expect(releases).toEqual(['sh.helm.release.v1.azml.v1', 'sh.helm.release.v1.azml.v2'])
   })
 
-  test('delete removes every component and the namespace; the CRDs stay', async () => {
-    ;({ kube } = await kubeWithClient({ podStepMs: 2 }))
+  test('delete ends while pods still stop in a Terminating namespace; then all is gone but the CRDs', async () => {
+    ;({ kube } = await kubeWithClient({ podStepMs: 2, terminationGraceMs: 50 }))
     await kube.backend.applyExtension(EXT, 'create')
     expect(await kube.backend.deleteExtension('azml')).toEqual({ ok: true })
-    expect(kube.store.get('namespaces', '', 'azureml')).toBeUndefined()
+    expect(kube.store.get('namespaces', '', 'azureml')?.status).toEqual({ phase: 'Terminating' })
+    expect(podsIn(kube).length).toBeGreaterThan(0)
+    expect(await kube.backend.applyExtension(EXT, 'create')).toMatchObject({
+      ok: false,
+      errorInfo: { message: expect.stringMatching(/being terminated/) }
+    })
+    const k = kube
+    await until(k, ['namespaces'], () => !k.store.get('namespaces', '', 'azureml'))
     expect(kube.store.count('pods')).toBe(0)
     expect(kube.store.count('apps/deployments') + kube.store.count('apps/replicasets')).toBe(0)
     expect(

@@ -15,7 +15,8 @@ export function sharedTls(): TlsMaterial {
 export async function kubeWithClient(
   opts: Omit<StartKubeOptions, 'tls'> = {}
 ): Promise<{ kube: KubeSandbox; kc: KubeConfig; core: CoreV1Api }> {
-  const kube = await startKube({ tls: sharedTls(), podStepMs: 5, ...opts })
+  // Helm waits long enough for a loaded machine; tests about its timeout set their own.
+  const kube = await startKube({ tls: sharedTls(), podStepMs: 5, helmTimeoutMs: 20_000, ...opts })
   const kc = new KubeConfig()
   kc.loadFromString(kube.kubeconfigYaml)
   return { kube, kc, core: kc.makeApiClient(CoreV1Api) }

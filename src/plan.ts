@@ -25,7 +25,7 @@ export async function planRun(runner: Runner, report: Report): Promise<RunPlan> 
   const { inputs, problems } = runner.readInputs()
   inputSecrets(inputs).forEach(runner.mask)
   report.begin(inputs)
-  const cluster = await openCluster(inputs, runner.mask, problems)
+  const cluster = await openCluster(inputs, runner, problems)
   if (inputs.mode !== 'apply' && inputs.mode !== 'drift') {
     throwIfAny(problems)
     return { inputs, cluster }
@@ -39,13 +39,13 @@ export async function planRun(runner: Runner, report: Report): Promise<RunPlan> 
 /** The cluster the kubeconfig names; a kubeconfig that cannot be used is an input problem. */
 async function openCluster(
   inputs: ActionInputs,
-  mask: (secret: string) => void,
+  runner: Runner,
   problems: Problem[]
 ): Promise<Cluster | undefined> {
-  if (inputs.kubeconfig === undefined) return undefined
+  if (inputs.kubeconfig === undefined || inputs.clusterAccess === 'none') return undefined
   const cluster = await import('./cluster/index.js')
   try {
-    return cluster.openCluster(inputs.kubeconfig, mask)
+    return cluster.openCluster(inputs.kubeconfig, runner.mask, runner.debug)
   } catch (err) {
     problems.push({
       input: 'kubeconfig',

@@ -22,7 +22,7 @@ export interface RunnerEnv {
   [name: string]: string
 }
 
-function parseOutputs(text: string): Record<string, string> {
+export function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {}
   const re = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm
   for (const m of text.matchAll(re)) out[m[1]!] = m[3]!
@@ -86,7 +86,7 @@ const SECRET_SHAPES = [
   /Bearer [\w-]{20,}/
 ]
 
-function expectNoLeaks(r: ActionRun): void {
+export function expectNoLeaks(r: ActionRun): void {
   const masked = r.stdout
     .split('\n')
     .filter(l => l.startsWith('::add-mask::'))

@@ -8,7 +8,11 @@ export type { Sandbox }
 
 /** The whole sandbox (Kubernetes included), trusted by this process, with pods that start fast. */
 export async function startFullSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const sandbox = await startSandbox({ ...opts, kube: { podStepMs: 5, ...opts.kube } })
+  // Helm waits long enough for a loaded machine; tests about its timeout set their own.
+  const sandbox = await startSandbox({
+    ...opts,
+    kube: { podStepMs: 5, helmTimeoutMs: 20_000, ...opts.kube }
+  })
   trustSandboxCa(sandbox.ca)
   return sandbox
 }

@@ -35,7 +35,9 @@ export class ComponentSet {
     private readonly store: ObjectStore,
     private readonly events: EventRecorder,
     private readonly faults: ComponentFaults,
-    private readonly release: () => { name: string; version: string }
+    private readonly release: () => { name: string; version: string },
+    /** How long a deleted pod stays Terminating (its containers stopping) before it is gone. */
+    private readonly terminationGraceMs = 0
   ) {}
 
   /** Brings the workload set to `desired` (scale, replace on template change, remove the rest). */
@@ -89,9 +91,11 @@ export class ComponentSet {
   tick(now: string): void {
     const nodes = nodeViews(this.store)
     for (const c of this.components.values()) {
-      // Pods marked for deletion last tick are gone now (a 0 s grace period, in effect).
-      for (const p of c.pods.filter(p => p.terminating)) this.deletePod(p)
-      c.pods = c.pods.filter(p => !p.terminating)
+      // Pods marked for deletion are gone once their grace period has passed (at least a tick).
+      const gone = (p: PodRuntime) =>
+        p.terminating && Date.now() - (p.terminatingAt ?? 0) >= this.terminationGraceMs
+      for (const p of c.pods.filter(gone)) this.deletePod(p)
+      c.pods = c.pods.filter(p => !gone(p))
       if (c.removing) {
         this.markTerminating(c.pods, now)
         if (c.pods.length === 0) this.deleteWorkload(c)
@@ -314,6 +318,7 @@ export class ComponentSet {
     for (const p of pods) {
       if (p.terminating) continue
       p.terminating = true
+      p.terminatingAt = Date.now()
       if (p.node) {
         this.recordPodEvents(
           p,

@@ -23,11 +23,13 @@ export interface ControllerOptions {
   podStepMs: number
   /** Helm's atomic wait for readiness (the real one is 15 minutes). */
   helmTimeoutMs: number
+  /** How long a deleted pod stays Terminating; default 0 (gone on the next tick). */
+  terminationGraceMs?: number
 }
 
 interface Operation {
   op: HelmOperation
-  phase: 'hook' | 'rollout' | 'teardown' | 'namespace'
+  phase: 'hook' | 'rollout'
   deadline: number
   startedAt: number
   resolve: (outcome: ClusterOutcome) => void
@@ -50,6 +52,8 @@ export class ExtensionController implements ClusterBackend {
   private hookWritten = ''
   private revision = 0
   private timer: NodeJS.Timeout | undefined
+  /** After a delete: the namespace is Terminating until its pods have stopped. */
+  private tearingDown = false
   private readonly logs = new Map<string, string>()
 
   constructor(
@@ -57,10 +61,16 @@ export class ExtensionController implements ClusterBackend {
     private readonly opts: ControllerOptions
   ) {
     this.events = new EventRecorder(store)
-    this.components = new ComponentSet(store, this.events, this.faults, () => ({
-      name: this.ext?.name ?? 'azureml',
-      version: this.ext?.version ?? '1.1.71'
-    }))
+    this.components = new ComponentSet(
+      store,
+      this.events,
+      this.faults,
+      () => ({
+        name: this.ext?.name ?? 'azureml',
+        version: this.ext?.version ?? '1.1.71'
+      }),
+      opts.terminationGraceMs
+    )
     this.faults.listen(() => this.wake())
   }
 
@@ -136,7 +146,8 @@ export class ExtensionController implements ClusterBackend {
     this.stepHook(now)
     this.components.tick(now)
     this.progress()
-    if (!this.op && !this.components.busy && (!this.hook || this.hookDone())) {
+    if (this.tearingDown && this.components.empty) this.deleteNamespace()
+    if (!this.op && !this.tearingDown && !this.components.busy && (!this.hook || this.hookDone())) {
       clearInterval(this.timer)
       this.timer = undefined
     }
@@ -147,8 +158,6 @@ export class ExtensionController implements ClusterBackend {
     if (!op) return
     if (op.phase === 'hook' && this.hookDone()) this.afterHook(op)
     else if (op.phase === 'rollout' && this.components.rolledOut) this.succeed()
-    else if (op.phase === 'teardown' && this.components.empty) this.removeNamespaceContents(op)
-    else if (op.phase === 'namespace') this.deleteNamespace()
     if (this.op && this.op.phase === 'rollout' && Date.now() > this.op.deadline)
       this.timeOut(this.op)
   }
@@ -158,9 +167,14 @@ export class ExtensionController implements ClusterBackend {
     this.writeReport(op.op, failed)
     if (failed) return this.finish(this.failure(op.op, hookFailedError(op.op)))
     if (op.op === 'delete') {
-      op.phase = 'teardown'
+      // Helm's uninstall returns once it has asked for every deletion, and ARM reports the
+      // extension gone then: the pods stop afterwards, inside a Terminating namespace (reference
+      // §6: wait for GET 404 *and* the namespace gone). The stricter of the readings.
       this.components.removeAll()
-      return
+      this.markNamespaceTerminating()
+      this.tearingDown = true
+      this.ext = undefined
+      return this.finish({ ok: true })
     }
     op.phase = 'rollout'
     const ext = this.ext!
@@ -327,12 +341,11 @@ export class ExtensionController implements ClusterBackend {
     })
   }
 
-  private removeNamespaceContents(op: Operation): void {
+  private markNamespaceTerminating(): void {
     this.store.update('namespaces', '', NS, ns => {
       ns.metadata.deletionTimestamp = nowIso()
       ns.status = { phase: 'Terminating' }
     })
-    op.phase = 'namespace'
   }
 
   private deleteNamespace(): void {
@@ -343,6 +356,6 @@ export class ExtensionController implements ClusterBackend {
     this.revision = 0
     this.logs.clear()
     this.events.forget()
-    this.finish({ ok: true })
+    this.tearingDown = false
   }
 }

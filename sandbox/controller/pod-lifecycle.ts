@@ -37,6 +37,8 @@ export interface PodRuntime {
   lastTermination?: { startedAt: string; finishedAt: string; exitCode: number }
   finishedAt?: string
   terminating?: boolean
+  /** When it was marked for deletion (ms epoch): it goes once the grace period has passed. */
+  terminatingAt?: number
 }
 
 export interface EventSpec {

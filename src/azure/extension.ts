@@ -133,14 +133,36 @@ interface RestLike {
   response?: { headers?: { get(name: string): string | undefined } }
 }
 
-/** Sends one write on the non-retrying client and follows its operation until it ends. */
+/**
+ * Something watched beside a running operation that can end the wait early with an error, e.g.
+ * pods that certainly fail while ARM would wait out Helm's timeout. `stop` ends the watching.
+ */
+export interface OperationWatch {
+  failure: Promise<Error | undefined>
+  stop(): void
+}
+
+/**
+ * Sends one write on the non-retrying client and follows its operation until it ends, or until
+ * `watch` reports a failure first (which is thrown as it is).
+ */
 export async function sendWrite(
   arm: Arm,
   ref: ExtensionRef,
   write: ExtensionWrite,
-  deadline: Deadline
+  deadline: Deadline,
+  watch?: OperationWatch
 ): Promise<WriteOutcome> {
-  const options = { updateIntervalInMs: arm.pollIntervalMs, abortSignal: deadline.signal() }
+  const interrupted = new AbortController()
+  let cause: Error | undefined
+  void watch?.failure.then(err => {
+    cause = err
+    if (err) interrupted.abort(err)
+  })
+  const options = {
+    updateIntervalInMs: arm.pollIntervalMs,
+    abortSignal: AbortSignal.any([deadline.signal(), interrupted.signal])
+  }
   try {
     const ops = arm.writer.extensions
     const poller =
@@ -156,9 +178,12 @@ export async function sendWrite(
     await poller.pollUntilDone({ abortSignal: options.abortSignal })
     return { kind: 'done' }
   } catch (err) {
+    if (cause) throw cause
     if (deadline.expired())
       throw new TimeoutError(`The ${write.kind} operation did not end within the timeout.`)
     return classify(err as RestLike)
+  } finally {
+    watch?.stop()
   }
 }
 
@@ -208,7 +233,8 @@ export async function converge(
   ref: ExtensionRef,
   deadline: Deadline,
   log: (line: string) => void,
-  next: (live: LiveExtension | undefined) => Promise<ExtensionWrite | undefined>
+  next: (live: LiveExtension | undefined) => Promise<ExtensionWrite | undefined>,
+  watch?: (write: ExtensionWrite, live: LiveExtension | undefined) => OperationWatch | undefined
 ): Promise<Converged> {
   let changed = false
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -222,7 +248,7 @@ export async function converge(
     }
     const write = await next(live)
     if (!write) return { live, changed }
-    const outcome = await sendWrite(arm, ref, write, deadline)
+    const outcome = await sendWrite(arm, ref, write, deadline, watch?.(write, live))
     if (outcome.kind === 'rejected') {
       throw new WriteRejectedError(
         `ARM refused the ${write.kind} (${outcome.statusCode} ${outcome.code}): ${outcome.message}`

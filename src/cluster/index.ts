@@ -2,22 +2,67 @@
  * Everything that talks to Kubernetes, behind one entry that main imports lazily:
  * @kubernetes/client-node is most of the bundle, and only runs that reach a cluster need it.
  */
+import { CoreV1Api } from '@kubernetes/client-node'
+import { AZUREML_NAMESPACE } from '../names.js'
+import { fatalError } from './api-errors.js'
 import { kubeconfigSecrets, loadKubeconfig } from './kubeconfig.js'
-import type { ClusterUsage } from './model.js'
+import type { Assessment, ClusterUsage } from './model.js'
 import { readClusterUsage } from './usage.js'
+import { lookOnce, waitForVerdict, waitUntilGone, watchForFailure } from './verify.js'
+import type { CheckOptions, ClusterTarget, ClusterVerdict } from './verify.js'
+import { watchNamespace } from './watch.js'
+
+export type { CheckOptions, ClusterTarget, ClusterVerdict } from './verify.js'
 
 /** The cluster, reached through a kubeconfig. */
 export interface Cluster {
   /** What runs there that a disruptive update would hit. */
   usage(): Promise<ClusterUsage>
+  /** The `azureml` namespace's phase (`Active`, `Terminating`), or undefined when there is none. */
+  namespacePhase(): Promise<string | undefined>
+  /** Waits until the extension's components are healthy or certainly failed, within the deadline. */
+  verdict(target: ClusterTarget, options: CheckOptions): Promise<ClusterVerdict>
+  /** Resolves only on a certain failure; quietly undefined once `signal` aborts. */
+  failure(
+    target: ClusterTarget,
+    options: CheckOptions & { signal: AbortSignal }
+  ): Promise<Assessment | undefined>
+  /** One look, no waiting. */
+  look(target: ClusterTarget, options: CheckOptions): Promise<Assessment>
+  /** Waits until nothing of the extension is left in the namespace. */
+  gone(options: CheckOptions): Promise<{ remaining: string[]; timedOut: boolean }>
 }
 
 /**
  * Opens the cluster a kubeconfig (text or path) names; its credentials are handed to `mask`
  * before anything else can print them. Throws when the kubeconfig cannot be used.
  */
-export function openCluster(kubeconfig: string, mask: (secret: string) => void): Cluster {
+export function openCluster(
+  kubeconfig: string,
+  mask: (secret: string) => void,
+  debug: (line: string) => void,
+  tuning: { tickMs?: number } = {}
+): Cluster {
   const kc = loadKubeconfig(kubeconfig)
   kubeconfigSecrets(kc).forEach(mask)
-  return { usage: () => readClusterUsage(kc) }
+  const watch = watchNamespace(kc, { onDebug: debug, ...tuning })
+  return {
+    usage: () => readClusterUsage(kc),
+    namespacePhase: async () => {
+      const api = kc.makeApiClient(CoreV1Api)
+      const ns = await api
+        .readNamespace({ name: AZUREML_NAMESPACE })
+        .catch((err: { code?: number }) => {
+          if (err.code === 404) return undefined
+          const op = { verb: 'get' as const, resource: 'namespaces' }
+          const server = kc.getCurrentCluster()?.server ?? 'the kubeconfig'
+          throw fatalError(err, op, server, { exhausted: true })
+        })
+      return ns?.status?.phase
+    },
+    verdict: (target, options) => waitForVerdict(watch, target, options),
+    failure: (target, options) => watchForFailure(watch, target, options),
+    look: (target, options) => lookOnce(watch, target, options),
+    gone: options => waitUntilGone(watch, options)
+  }
 }

@@ -1,4 +1,4 @@
-import { converge } from '../azure/extension.js'
+import { converge, getExtension } from '../azure/extension.js'
 import type { ExtensionWrite } from '../azure/extension.js'
 import { RefusedError } from '../azure/errors.js'
 import { findOrCreateRelay, readRelay } from '../azure/relay.js'
@@ -12,6 +12,8 @@ import {
 import type { SideResources } from '../settings/index.js'
 import type { UpdatePlan } from '../settings/diff.js'
 import type { LiveExtension } from '../settings/live.js'
+import { ClusterFailedError } from '../cluster/errors.js'
+import { operationWatch } from './cluster.js'
 import type { ExtensionOutcome, PreflightFacts, RunContext } from './context.js'
 
 /** Creates the extension, or updates only what differs; writes nothing when it already matches. */
@@ -26,7 +28,19 @@ export async function applyExtension(
     if (write?.kind === 'update') changes = write.changes
     return write
   }
-  const { live, changed } = await converge(ctx.arm, ctx.ref, ctx.deadline, ctx.log.info, next)
+  const { live, changed } = await converge(
+    ctx.arm,
+    ctx.ref,
+    ctx.deadline,
+    ctx.log.info,
+    next,
+    operationWatch(ctx)
+  ).catch(async (err: unknown) => {
+    // The cluster failed while the operation ran: report where the extension stands now.
+    if (err instanceof ClusterFailedError)
+      ctx.seen(await getExtension(ctx.arm, ctx.ref).catch(() => undefined))
+    throw err
+  })
   ctx.log.info(
     changed
       ? 'The extension was written and its operation succeeded.'

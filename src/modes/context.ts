@@ -37,6 +37,4 @@ export interface ExtensionOutcome {
   changes?: Difference[]
   /** Drift mode: every difference between the inputs and the live extension. */
   drift?: Difference[]
-  /** Set when the phase ran to its end but the step must still fail (drift found). */
-  failure?: string
 }

@@ -1,7 +1,9 @@
 import { checkProvider, readCluster } from '../azure/cluster.js'
+import { PreflightError } from '../azure/errors.js'
 import { throwIfAny } from '../problems.js'
 import { validateAgainstCluster } from '../settings/index.js'
 import type { ClusterFacts } from '../settings/index.js'
+import { whyNotChecked } from './cluster.js'
 import type { PreflightFacts, RunContext } from './context.js'
 
 /**
@@ -16,7 +18,25 @@ export async function preflight(ctx: RunContext): Promise<PreflightFacts> {
   log.info(describeCluster(cluster))
   if (!applying || !plan.request) return { cluster }
   throwIfAny(validateAgainstCluster(plan.request, cluster))
+  await namespaceNotTerminating(ctx)
   return { cluster, usage: await readUsage(ctx) }
+}
+
+/**
+ * A namespace still Terminating from an earlier delete makes any install fail: say so first. A
+ * cluster that cannot be read stops the run here, before any write, when it is to be verified.
+ */
+async function namespaceNotTerminating(ctx: RunContext): Promise<void> {
+  const phase = await ctx.plan.cluster?.namespacePhase().catch((err: Error) => {
+    if (!whyNotChecked(ctx)) throw new PreflightError(`${err.message} Nothing was written.`)
+    ctx.log.info(`The azureml namespace could not be read (${err.message}); going on.`)
+    return undefined
+  })
+  if (phase === 'Terminating') {
+    throw new PreflightError(
+      'The azureml namespace is still Terminating from an earlier delete: an install would fail. Wait until it is gone (kubectl get namespace azureml), then run again.'
+    )
+  }
 }
 
 /** What runs on the cluster, read once: listing every pod is not cheap. */

@@ -1,4 +1,5 @@
 import { OperationFailedError, RefusedError } from '../azure/errors.js'
+import { ClusterFailedError } from '../cluster/errors.js'
 import { ValidationError } from '../problems.js'
 import type { Report } from './report.js'
 
@@ -23,6 +24,16 @@ export function recordFailure(report: Report, err: unknown): void {
       message: `The extension's operation ended ${state}: ${explanation.summary}`,
       fix: explanation.fix
     })
+    return
+  }
+  if (err instanceof ClusterFailedError) {
+    // Raised while this run's write was in progress: ARM may still be running it.
+    report.changed = true
+    report.components = err.assessment.components
+    report.problems.push(...err.assessment.problems)
+    report.fail(
+      `${err.message} ARM's operation may still be running: Helm rolls it back when its own timeout ends.`
+    )
     return
   }
   if (err instanceof RefusedError) {

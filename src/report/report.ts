@@ -3,6 +3,7 @@ import type { Problem } from '../problems.js'
 import type { Difference } from '../settings/diff.js'
 import type { LiveExtension } from '../settings/live.js'
 import type { ClusterProblem, ComponentStatus } from '../cluster/model.js'
+import type { ClusterOutcome } from '../modes/cluster.js'
 import type { ExtensionOutcome } from '../modes/context.js'
 
 /** A reason the run did not succeed: what, where, the evidence, and what to do. */
@@ -41,8 +42,10 @@ export class Report {
   /** How the cluster was verified, or why not: shown in the summary. */
   clusterNote?: string
   problems: ReportedProblem[] = []
-  /** Why the step failed, in one message; undefined when it succeeded. */
-  failure?: string
+  /** Why the run stopped short, in one message. */
+  private stopped?: string
+  /** Drift mode with fail-on-drift: drift fails the step. */
+  private failOnDrift = false
 
   begin(inputs: ActionInputs): void {
     this.target = {
@@ -52,6 +55,7 @@ export class Report {
       resourceGroup: inputs.resourceGroup,
       extensionName: inputs.extensionName
     }
+    this.failOnDrift = inputs.mode === 'drift' && inputs.failOnDrift
   }
 
   /** The extension as last read; `absent` names what no extension means in this mode. */
@@ -70,6 +74,16 @@ export class Report {
       this.drift = outcome.drift
       this.driftChecked = true
     }
+  }
+
+  /** What the Cluster phase found. */
+  cluster(outcome: ClusterOutcome | undefined): void {
+    if (!outcome) return
+    this.components = outcome.components
+    this.podsReady = outcome.podsReady
+    this.problems.push(...outcome.problems)
+    this.drift.push(...outcome.drift)
+    this.clusterNote = outcome.note ?? this.clusterNote
     if (outcome.failure) this.fail(outcome.failure)
   }
 
@@ -85,12 +99,19 @@ export class Report {
   }
 
   fail(message: string, problem?: ReportedProblem): void {
-    this.failure ??= message
+    this.stopped ??= message
     if (problem) this.problems.push(problem)
   }
 
   get drifted(): boolean {
     return this.drift.length > 0
+  }
+
+  /** Why the step fails: what stopped the run, or the drift found when fail-on-drift is set. */
+  get failure(): string | undefined {
+    if (this.stopped || !this.failOnDrift || !this.drifted) return this.stopped
+    const n = this.drift.length
+    return `${n} difference${n === 1 ? '' : 's'} between the inputs and the live extension or cluster (fail-on-drift is true).`
   }
 }
 

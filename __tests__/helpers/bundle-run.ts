@@ -1,0 +1,60 @@
+/**
+ * Runs the bundled action (dist/index.js) in a child process, as a runner does, against a sandbox:
+ * inputs as INPUT_* variables, the sandbox CA through NODE_EXTRA_CA_CERTS, outputs and summary
+ * through files. The log is checked for secrets like every in-process run.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Sandbox } from '../../sandbox/index.js'
+import { expectNoLeaks, parseOutputs } from './action.js'
+import type { ActionRun } from './action.js'
+
+const DIST = new URL('../../dist/index.js', import.meta.url).pathname
+
+export interface BundleRun extends ActionRun {
+  /** Wall time of the step, from spawn to exit. */
+  ms: number
+}
+
+export async function runBundle(
+  sandbox: Sandbox,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<BundleRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'bundle-run-'))
+  const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')]
+  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    NODE_EXTRA_CA_CERTS: sandbox.env.NODE_EXTRA_CA_CERTS,
+    NO_PROXY: '127.0.0.1,localhost',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_DEBUG: '1',
+    AZUREML_ACTION_POLL_MS: '20',
+    AZUREML_ACTION_RETRY_MS: '20',
+    ...env
+  }
+  for (const [name, value] of Object.entries(inputs))
+    childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const started = Date.now()
+  const { code, stdout } = await new Promise<{ code: number; stdout: string }>(resolve => {
+    const child = spawn(process.execPath, [DIST], { env: childEnv })
+    const out: Buffer[] = []
+    child.stdout.on('data', (c: Buffer) => out.push(c))
+    child.stderr.on('data', (c: Buffer) => out.push(c))
+    child.on('close', c => resolve({ code: c ?? 1, stdout: Buffer.concat(out).toString('utf8') }))
+  })
+  const ms = Date.now() - started
+  const outputs = parseOutputs(await readFile(outputFile, 'utf8'))
+  const summary = await readFile(summaryFile, 'utf8')
+  await rm(dir, { recursive: true, force: true })
+  const errors = stdout.split('\n').filter(l => l.startsWith('::error'))
+  const result = { stdout, outputs, summary, failed: code !== 0, errors, ms }
+  expectNoLeaks(result)
+  return result
+}
