@@ -144,3 +144,29 @@ test('reading problems come before settings problems', () => {
   const problems = problemsOf({ mode: 'sync', config: 'enableTraining=Ture' })
   expect(problems.map(p => p.input)).toEqual(['mode', 'config', 'scenario'])
 })
+
+test.each([
+  ['AZUREML_ACTION_POLL_MS', 'abc'],
+  ['AZUREML_ACTION_RETRY_MS', '1.5'],
+  ['AZUREML_ACTION_GRACE_MS', '-1']
+])('%s=%s is a problem naming the variable, never NaN', (name, value) => {
+  const { inputs, problems } = inputsFrom(BASE_INPUTS, {}, { [name]: value })
+  expect(problems).toEqual([
+    {
+      input: name,
+      message: `'${value}' is not a whole number of milliseconds.`,
+      fix: `Set ${name} to a number such as 1000, or unset it.`
+    }
+  ])
+  expect(Object.values(inputs.tuning).some(v => Number.isNaN(v))).toBe(false)
+})
+
+test('timing variables that are whole numbers tune the run', () => {
+  const { inputs, problems } = inputsFrom(
+    BASE_INPUTS,
+    {},
+    { AZUREML_ACTION_POLL_MS: '25', AZUREML_ACTION_GRACE_MS: '1000' }
+  )
+  expect(problems).toEqual([])
+  expect(inputs.tuning).toEqual({ pollIntervalMs: 25, retryDelayMs: undefined, graceMs: 1000 })
+})

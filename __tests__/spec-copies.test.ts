@@ -19,6 +19,7 @@ function files(dir: string): string[] {
 
 const pairs: [string, string][] = [
   [join(shared, 'design', 'action-contract.md'), join(repo, 'spec', 'action-contract.md')],
+  [join(shared, 'reference', 'azureml-extension.md'), join(repo, 'spec', 'azureml-extension.md')],
   ...[join(shared, 'arm-spec', '2023-05-01'), join(shared, 'arm-spec', 'common')].flatMap(dir =>
     existsSync(dir)
       ? files(dir).map(

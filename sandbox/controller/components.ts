@@ -1,5 +1,5 @@
 /**
- * Which workloads an AzureML extension install runs in `azureml` (reference §8.2/§8.3), as a pure
+ * Which workloads an AzureML extension install runs in `azureml` (spec/azureml-extension.md §8.2/§8.3), as a pure
  * function of the extension's settings, version and cluster type.
  */
 import type { InstalledExtension } from '../contract.js'

@@ -168,8 +168,9 @@ export class ExtensionController implements ClusterBackend {
     if (failed) return this.finish(this.failure(op.op, hookFailedError(op.op)))
     if (op.op === 'delete') {
       // Helm's uninstall returns once it has asked for every deletion, and ARM reports the
-      // extension gone then: the pods stop afterwards, inside a Terminating namespace (reference
-      // §6: wait for GET 404 *and* the namespace gone). The stricter of the readings.
+      // extension gone then: the pods stop afterwards, inside a Terminating namespace
+      // (spec/azureml-extension.md §6: wait for GET 404 *and* the namespace gone). The
+      // stricter of the readings.
       this.components.removeAll()
       this.markNamespaceTerminating()
       this.tearingDown = true

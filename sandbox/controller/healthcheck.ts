@@ -1,4 +1,4 @@
-/** The `arcml-healthcheck` report (1.1.x format, reference §9.2) and the Helm failures ARM relays. Pure. */
+/** The `arcml-healthcheck` report (1.1.x format, spec/azureml-extension.md §9.2) and the Helm failures ARM relays. Pure. */
 import type { HealthcheckErrorCode } from './faults.js'
 
 export type HelmOperation = 'install' | 'upgrade' | 'delete'
@@ -124,7 +124,7 @@ export function healthcheckReport(r: ReportInput): string {
   return lines.join('\n')
 }
 
-/** configmap keys written by a hook run (reference §9.2: install failure adds pre-delete, upgrade failure pre-rollback). */
+/** configmap keys written by a hook run (spec/azureml-extension.md §9.2: install failure adds pre-delete, upgrade failure pre-rollback). */
 export function reportKeys(op: HelmOperation, failed: boolean): string[] {
   if (op === 'install')
     return failed ? ['reports-pre-install', 'reports-pre-delete'] : ['reports-pre-install']

@@ -11,7 +11,7 @@ export function templateHash(...parts: string[]): string {
 
 /**
  * `generateName` + 5 random chars, with the base cut to 58 chars first so the result fits in 63
- * (long extension names lose part of the template hash, reference §8.4).
+ * (long extension names lose part of the template hash, spec/azureml-extension.md §8.4).
  */
 export function generatedName(generateName: string): string {
   return generateName.slice(0, 58) + randomSuffix()

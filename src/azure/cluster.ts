@@ -79,7 +79,7 @@ export async function readCluster(arm: Arm, ref: ClusterRef): Promise<ClusterFac
     props.connectivityStatus !== 'Connected'
   ) {
     throw new PreflightError(
-      `Arc cluster ${ref.name} is ${props.connectivityStatus}: extensions cannot be installed until its agents reconnect. Check the azure-arc pods on the cluster and their egress (reference: Arc network requirements).`
+      `Arc cluster ${ref.name} is ${props.connectivityStatus}: extensions cannot be installed until its agents reconnect. Check the azure-arc pods on the cluster and their egress (kubectl get pods -n azure-arc).`
     )
   }
   const nodeCount =

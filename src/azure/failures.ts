@@ -11,7 +11,7 @@ interface Known {
   fix: string
 }
 
-// Reference §9.3: failure signals seen in practice and their fixes.
+// spec/azureml-extension.md §9.3: failure signals seen in practice and their fixes.
 const KNOWN: Known[] = [
   {
     test: /\bpre-(install|upgrade|rollback)\b|\bhealthcheck\b/i,

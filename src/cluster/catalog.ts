@@ -1,5 +1,5 @@
 /**
- * What the extension should run in `azureml` (reference §8), as a pure function of the live
+ * What the extension should run in `azureml` (spec/azureml-extension.md §8), as a pure function of the live
  * extension: its version, cluster type, effective settings and the cluster's nodes. Also which
  * expected component a pod belongs to, and which nodes a DaemonSet covers.
  */

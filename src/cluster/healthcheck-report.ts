@@ -1,4 +1,4 @@
-/** Reads the `arcml-healthcheck` report (reference §9.2) into problems with fixes. Pure. */
+/** Reads the `arcml-healthcheck` report (spec/azureml-extension.md §9.2) into problems with fixes. Pure. */
 import { HEALTHCHECK_CODES, KNOWN_PROBLEMS } from './known-problems.js'
 import { HEALTHCHECK_POD } from './model.js'
 import type { ClusterProblem } from './model.js'

@@ -48,7 +48,7 @@ export interface DesiredExtension {
   body: ExtensionBody
 }
 
-/** Whether the az CLI would find or create an Azure Relay for this request (reference §3.5). */
+/** Whether the az CLI would find or create an Azure Relay for this request (spec/azureml-extension.md §3.5). */
 export function needsRelay(req: ExtensionRequest): boolean {
   const enabled = asBoolean(req.settings['relayserver.enabled'])
   const own = 'relayServerConnectionString'

@@ -64,7 +64,7 @@ const DERIVED = new Set([
 const USER_KEYS =
   /^(enableTraining|enableInference|allowInsecureConnections|inferenceRouterServiceType|internalLoadBalancerProvider|sslSecret|sslCname|installNvidiaDevicePlugin|installDcgmExporter|installPromOp|installVolcano|logAnalyticsWS|nodeSelector\..+)$/
 
-// What the chart does when a key is absent (reference §2.2).
+// What the chart does when a key is absent (spec/azureml-extension.md §2.2).
 const DEFAULTS: Record<string, string> = {
   allowInsecureConnections: 'False',
   installNvidiaDevicePlugin: 'False',
@@ -194,7 +194,7 @@ function impossibleChanges(live: LiveExtension, leftovers: Difference[]): string
 const TRAINING = 'running training jobs'
 const ENDPOINTS = 'inference endpoints (scoring URLs and TLS of online deployments)'
 
-/** Reference §5: which changes break running jobs or endpoints. */
+/** spec/azureml-extension.md §5: which changes break running jobs or endpoints. */
 function disruption(c: Difference, usage: ClusterUsage): DisruptiveChange[] {
   const key = c.path.startsWith('settings.') ? c.path.slice('settings.'.length) : ''
   const turnedOff = asBoolean(c.actual) === true && asBoolean(c.desired) === false

@@ -12,7 +12,7 @@ export interface Translation {
 
 type Rule = (value: boolean) => { key: string; value: string }[]
 
-/** Seed-era key → current keys (reference §2.3). An empty result drops the key. */
+/** Seed-era key → current keys (spec/azureml-extension.md §2.3). An empty result drops the key. */
 const RULES: Record<string, Rule> = {
   privateEndpointNodeport: v =>
     v ? [{ key: 'inferenceRouterServiceType', value: 'NodePort' }] : [],

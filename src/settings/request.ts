@@ -69,7 +69,7 @@ export function buildRequest(inputs: ActionInputs): RequestResult {
     tls: inputs.tls,
     version: inputs.version,
     releaseTrain: inputs.releaseTrain,
-    // A pin cannot be auto-upgraded: with the flag unset, a pin sends false (reference §4.3).
+    // A pin cannot be auto-upgraded: with the flag unset, a pin sends false (spec/azureml-extension.md §4.3).
     autoUpgradeMinorVersion:
       inputs.autoUpgradeMinorVersion ?? (inputs.version !== undefined ? false : undefined)
   }

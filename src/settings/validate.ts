@@ -7,7 +7,7 @@ import type { ExtensionRequest } from './request.js'
 import type { ClusterFacts } from './desired.js'
 
 /**
- * Every rule the az CLI applies on create (reference §4.1), in its order, plus the ones it misses
+ * Every rule the az CLI applies on create (spec/azureml-extension.md §4.1), in its order, plus the ones it misses
  * (§4.3). Pure: returns problems, each naming the input and the fix.
  */
 export function validateRequest(req: ExtensionRequest, inputs: ActionInputs): Problem[] {
