@@ -121,7 +121,9 @@ export function waitUntilGone(
     if (options.deadline.expired()) return { remaining, timedOut: true }
     if (options.progress && Date.now() - last >= (options.progressMs ?? PROGRESS_MS)) {
       last = Date.now()
-      options.progress(`Waiting for ${remaining.length} to leave azureml: ${sample(remaining)}.`)
+      options.progress(
+        `Waiting for ${remaining.length} objects to leave azureml: ${sample(remaining)}.`
+      )
     }
     return undefined
   }, signalOf(options))
