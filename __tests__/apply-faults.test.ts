@@ -136,3 +136,18 @@ test('repeated ambiguous failures back off: each pause doubles', async () => {
   const pauses = [...visibleLog(run).matchAll(/again in (\d+) ms/g)].map(m => Number(m[1]))
   expect(pauses).toEqual([10, 20, 40])
 })
+
+test('a 409 that is not an operation in progress fails at once with ARM’s message', async () => {
+  const refusal = {
+    error: {
+      code: 'MissingSubscriptionRegistration',
+      message:
+        "The subscription is not registered to use namespace 'Microsoft.KubernetesConfiguration'."
+    }
+  }
+  world.arm.faults.fail(409, { method: 'PUT', ...EXT }, refusal)
+  const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(run.failed).toBe(true)
+  expect(run.errors.join('\n')).toMatch(/MissingSubscriptionRegistration.*not registered/)
+  expect(methods('PUT').map(r => r.status)).toEqual([409])
+})

@@ -1,3 +1,5 @@
+import { DIGESTS_KEY, recordedSalt } from '../src/settings/digests.js'
+import type { ExtensionBody } from '../src/settings/index.js'
 /** apply, end to end: the action's real code, the real SDK clients, the sandbox's ARM, Entra and OIDC. */
 import { SEED_CASES, expectedBody, FILES, tls as SEED_TLS } from './helpers/seed-cases.js'
 import { makeCertificate } from './helpers/pem.js'
@@ -45,7 +47,10 @@ describe.each(['arc', 'aks'] as const)('create on %s', which => {
       nodeCount: 3
     }
     const relay = which === 'arc' ? relayFacts(world) : undefined
-    expect(put.body).toEqual(expectedBody(facts, c, relay))
+    // The digests' salt is random: take it from the request, then check every digest with it.
+    const settings = (put.body as ExtensionBody).properties.configurationSettings
+    const salt = recordedSalt(settings[DIGESTS_KEY])
+    expect(put.body).toEqual(expectedBody(facts, c, relay, salt))
     expect(run.outputs).toMatchObject({ 'provisioning-state': 'Succeeded', changed: 'true' })
   })
 })
@@ -135,8 +140,9 @@ describe('nothing is written when a check fails', () => {
     expect(world.arm.requests).toEqual([])
   })
 
-  test('an unregistered provider is a preflight failure with the command to fix it', async () => {
+  test('an unregistered provider the identity may not register: the command to fix it', async () => {
     world.arm.providers.set('Microsoft.KubernetesConfiguration', 'NotRegistered')
+    world.arm.permissions.set('/', [{ actions: ['*'], notActions: ['*/register/action'] }])
     const run = await runIn(world, { ...worldInputs(world), scenario: 'training' })
     expect(run.failed).toBe(true)
     expect(visibleLog(run)).toContain(
@@ -189,19 +195,20 @@ test('the job summary shows the extension and the changes sent, never a protecte
     config: 'installPromOp=false'
   })
   expect(run.summary).toContain('AzureML extension · apply')
-  expect(run.summary).toContain('| **Provisioning state** | Succeeded |')
+  expect(run.summary).toContain('| State | Succeeded |')
   expect(run.summary).toContain('settings.installPromOp')
   expect(run.summary).toContain('settings.azuremlExtensionAction.sslCertSha256')
   expect(run.summary).not.toContain(Buffer.from(rotated.cert).toString('base64').slice(0, 40))
 })
 
 describe('Azure Relay on Arc, as the az CLI does it', () => {
+  // Every Relay resource request (operation polls included) and the extension's writes, in order.
   const relayCalls = () =>
     world.arm.requests
       .filter(
         r =>
-          (/Microsoft\.Relay|\/extensions\/arcml-extension$/i.test(r.path) && r.method !== 'GET') ||
-          /hybridConnections\/arc-cluster$/i.test(r.path)
+          /Microsoft\.Relay\/namespaces\//i.test(r.path) ||
+          (/\/extensions\/arcml-extension$/i.test(r.path) && r.method !== 'GET')
       )
       .map(r => ({
         method: r.method,
@@ -210,11 +217,23 @@ describe('Azure Relay on Arc, as the az CLI does it', () => {
         status: r.status
       }))
 
-  test('found missing, then created: namespace, hybrid connection, azureml_rw rule, keys; then the extension', async () => {
-    await runIn(world, { ...worldInputs(world), scenario: 'training' })
-    const calls = relayCalls()
+  test('found missing, then created: namespace (waited for until Active), hybrid connection, azureml_rw rule, keys; then the extension', async () => {
+    // Many poll intervals (10 ms): a hybrid connection PUT sent before then is refused with 409.
+    world.arm.relay.activationMs = 200
+    const run = await runIn(world, { ...worldInputs(world), scenario: 'training' })
+    expect(run.errors).toEqual([])
+    expect(run.outputs['provisioning-state']).toBe('Succeeded')
+    expect(visibleLog(run)).toContain('Creating Azure Relay')
     const ns = `Microsoft.Relay/namespaces/${relayNamespaceName('arc-cluster', world.subscriptionId, 'rg-ml')}`
-    expect(calls).toEqual([
+    const isPoll = (c: { path: string }) => c.path.startsWith(`${ns}/operationresults/`)
+    const calls = relayCalls()
+    // The operation is polled right after the namespace PUT, until it ends; a second poll means
+    // the first saw it still InProgress.
+    const final = calls.findIndex(c => c.path === ns && c.method === 'GET')
+    const polls = calls.slice(2, final)
+    expect(polls.length).toBeGreaterThanOrEqual(2)
+    expect(polls.every(c => isPoll(c) && c.method === 'GET' && c.status === 200)).toBe(true)
+    expect(calls.filter(c => !isPoll(c))).toEqual([
       { method: 'GET', path: `${ns}/hybridConnections/arc-cluster`, body: undefined, status: 404 },
       {
         method: 'PUT',
@@ -222,17 +241,19 @@ describe('Azure Relay on Arc, as the az CLI does it', () => {
         body: { location: 'eastus', tags: { created_by: 'Azure Arc-enabled ML' } },
         status: 201
       },
+      // The long-running operation's final GET of the namespace, now Active.
+      { method: 'GET', path: ns, body: undefined, status: 200 },
       {
         method: 'PUT',
         path: `${ns}/hybridConnections/arc-cluster`,
         body: { properties: { requiresClientAuthorization: true } },
-        status: 201
+        status: 200
       },
       {
         method: 'PUT',
         path: `${ns}/hybridConnections/arc-cluster/authorizationRules/azureml_rw`,
         body: { properties: { rights: ['Manage', 'Send', 'Listen'] } },
-        status: 201
+        status: 200
       },
       {
         method: 'POST',

@@ -8,28 +8,35 @@ test.each([
     'AzureCloud',
     'https://management.azure.com',
     'https://login.microsoftonline.com',
-    'api://AzureADTokenExchange'
+    'api://AzureADTokenExchange',
+    'https://portal.azure.com'
   ],
   [
     'AzureUSGovernment',
     'https://management.usgovcloudapi.net',
     'https://login.microsoftonline.us',
-    'api://AzureADTokenExchangeUSGov'
+    'api://AzureADTokenExchangeUSGov',
+    'https://portal.azure.us'
   ],
   [
     'AzureChinaCloud',
     'https://management.chinacloudapi.cn',
     'https://login.chinacloudapi.cn',
-    'api://AzureADTokenExchangeChina'
+    'api://AzureADTokenExchangeChina',
+    'https://portal.azure.cn'
   ]
-] as const)('%s endpoints, audience and token scope', (env, arm, authority, audience) => {
-  expect(resolveCloud(env)).toEqual({
-    armEndpoint: arm,
-    authorityHost: authority,
-    audience,
-    scope: `${arm}/.default`
-  })
-})
+] as const)(
+  '%s endpoints, audience, token scope and portal',
+  (env, arm, authority, audience, portal) => {
+    expect(resolveCloud(env)).toEqual({
+      armEndpoint: arm,
+      authorityHost: authority,
+      audience,
+      scope: `${arm}/.default`,
+      portal
+    })
+  }
+)
 
 test('overrides replace endpoints and audience; the scope stays the cloud ARM audience without a double slash', () => {
   const c = resolveCloud('AzureCloud', {
@@ -41,7 +48,8 @@ test('overrides replace endpoints and audience; the scope stays the cloud ARM au
     armEndpoint: 'https://127.0.0.1:8443',
     authorityHost: 'https://127.0.0.1:9443',
     audience: 'api://Custom',
-    scope: 'https://management.azure.com/.default'
+    scope: 'https://management.azure.com/.default',
+    portal: 'https://portal.azure.com'
   })
 })
 
@@ -68,6 +76,17 @@ describe('sign-in hints', () => {
     expect(signInHint('700211', claims, 'app', 'tenant')).toMatch(
       /Set its issuer to 'https:\/\/token.actions.githubusercontent.com'/
     )
+  })
+  test.each(['api://AzureADTokenExchangeUSGov', 'api://AzureADTokenExchangeChina'])(
+    'an audience refusal with the sovereign default %s names the audience azure/login uses',
+    aud => {
+      expect(signInHint('700212', { ...claims, aud }, 'app', 'tenant')).toMatch(
+        /azure\/login uses 'api:\/\/AzureADTokenExchange' in every cloud.*audience: api:\/\/AzureADTokenExchange\.$/
+      )
+    }
+  )
+  test('an audience refusal with the common audience does not suggest it again', () => {
+    expect(signInHint('700212', claims, 'app', 'tenant')).not.toMatch(/azure\/login/)
   })
   test('an unknown code still shows the claims and the credential that would match', () => {
     expect(signInHint('12345', claims, 'app', 'tenant')).toMatch(

@@ -13,7 +13,7 @@ import type { AzureWorld } from './sandbox-arm-helpers.js'
 let world: AzureWorld
 
 beforeAll(async () => {
-  world = await startAzure()
+  world = await startAzure({ staleReads: 0 })
   await armClient(world).extensions.beginCreateAndWait(...ARC, 'azureml', amlExtension(), FAST)
 })
 afterAll(() => world.stop())

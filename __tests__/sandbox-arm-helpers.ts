@@ -70,7 +70,11 @@ export interface AzureWorld {
 }
 
 /** OIDC, Entra and ARM with an Arc cluster (backed by a ScriptedBackend) and an AKS cluster. */
-export async function startAzure(): Promise<AzureWorld> {
+/**
+ * `staleReads: 0` turns off the replication lag (on by default, as the action must cope with it)
+ * for tests about other behaviour that read a resource right after its operation.
+ */
+export async function startAzure(opts: { staleReads?: number } = {}): Promise<AzureWorld> {
   const material = sandboxTls()
   trustSandboxCa(material.ca)
   const [oidc, entra] = await Promise.all([startOidc(), startEntra({ tls: material })])
@@ -80,6 +84,7 @@ export async function startAzure(): Promise<AzureWorld> {
     clientId: entra.clientId,
     tokenKey: entra.key
   })
+  if (opts.staleReads !== undefined) arm.extensions.staleReads = opts.staleReads
   const subscriptionId = randomUUID()
   const backend = new ScriptedBackend()
   const cluster = { subscriptionId, resourceGroup: 'rg-ml', location: 'eastus' }

@@ -15,7 +15,7 @@ import type { AzureWorld } from './sandbox-arm-helpers.js'
 let world: AzureWorld
 
 beforeAll(async () => {
-  world = await startAzure()
+  world = await startAzure({ staleReads: 0 })
 })
 afterAll(() => world.stop())
 
@@ -252,3 +252,12 @@ async function fetchRaw(method: string, path: string, text: string) {
   const body = (await res.json()) as { error: { code: string } }
   return { status: res.status, code: body.error.code }
 }
+
+test('replication lag: the reads right after an operation may still show it running', async () => {
+  world.arm.extensions.staleReads = 2
+  const client = armClient(world)
+  await client.extensions.beginCreateAndWait(...ARC, 'lagging', amlExtension(), FAST)
+  // The SDK's own final GET took the first stale read; the next one is stale too, then it is fresh.
+  expect((await client.extensions.get(...ARC, 'lagging')).provisioningState).toBe('Creating')
+  expect((await client.extensions.get(...ARC, 'lagging')).provisioningState).toBe('Succeeded')
+})

@@ -44,7 +44,7 @@ function path(p: Record<string, unknown>, name = p.extensionName as string | und
 let world: AzureWorld
 
 beforeAll(async () => {
-  world = await startAzure()
+  world = await startAzure({ staleReads: 0 })
   world.arm.clusters.add({
     subscriptionId: 'subId1',
     resourceGroup: 'rg1',

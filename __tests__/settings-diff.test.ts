@@ -2,6 +2,7 @@
 import { desiredExtension, planRequest } from '../src/settings/index.js'
 import type { ClusterFacts } from '../src/settings/index.js'
 import { planUpdate } from '../src/settings/diff.js'
+import { driftOf } from '../src/settings/decide.js'
 import type { LiveExtension } from '../src/settings/live.js'
 import { BASE_INPUTS, inputsFrom } from './helpers/inputs.js'
 import { makeCertificate } from './helpers/pem.js'
@@ -296,5 +297,25 @@ describe('auto-upgrade-minor-version left unset', () => {
       live
     ).changes
     expect(changes).toEqual([{ path: 'autoUpgradeMinorVersion', desired: 'false', actual: 'true' }])
+  })
+})
+
+describe('drift of derived keys', () => {
+  const TRAINING = { 'cluster-type': 'managedClusters', scenario: 'training' }
+
+  test('a derived key changed by hand is drift; the same value is not', () => {
+    const live = liveFrom(TRAINING)
+    expect(driftOf(request(TRAINING), AKS, live)).toEqual([])
+    live.settings['nginxIngress.enabled'] = 'false'
+    expect(driftOf(request(TRAINING), AKS, live)).toEqual([
+      { path: 'settings.nginxIngress.enabled', desired: 'true', actual: 'false' }
+    ])
+  })
+
+  test('keys derived from the node count are not drift when the cluster has scaled', () => {
+    const live = liveFrom(TRAINING)
+    live.settings.inferenceRouterHA = 'false'
+    live.settings.clusterPurpose = 'DevTest'
+    expect(driftOf(request(TRAINING), AKS, live)).toEqual([])
   })
 })

@@ -44,6 +44,20 @@ test('an audience the credential does not list: AADSTS700212 names the audience'
   expectNoTokens(run)
 })
 
+test('a sovereign cloud whose credential was made for azure/login: the hint names its audience', async () => {
+  // azure/login asks for api://AzureADTokenExchange in every cloud; the per-cloud default differs.
+  world.entra.federatedCredential.audiences = ['api://AzureADTokenExchange']
+  const run = await runIn(world, {
+    ...worldInputs(world),
+    scenario: 'training',
+    environment: 'AzureUSGovernment'
+  })
+  expect(run.failed).toBe(true)
+  expect(visibleLog(run)).toMatch(
+    /AADSTS700212[\s\S]*azure\/login uses 'api:\/\/AzureADTokenExchange' in every cloud: a credential made for it needs audience: api:\/\/AzureADTokenExchange\./
+  )
+})
+
 test('the audience input changes what GitHub is asked for', async () => {
   world.entra.federatedCredential.audiences = ['api://Custom']
   const run = await runIn(world, {

@@ -12,7 +12,9 @@ export interface FaultMatch {
 }
 
 /** How the server misbehaves once a fault fires. */
-export type FaultEffect = { kind: 'status'; status: number; retryAfter?: number } | { kind: 'drop' }
+export type FaultEffect =
+  /** `body` replaces the service's usual answer for the status (another ARM error code, …). */
+  { kind: 'status'; status: number; retryAfter?: number; body?: unknown } | { kind: 'drop' }
 
 /** Builds the body a given service answers with for an injected status. */
 export type FaultBody = (status: number) => unknown
@@ -63,8 +65,8 @@ export class Faults {
   }
 
   /** An HTTP error status (5xx usually) on the matching call(s). */
-  fail(status: number, match: FaultMatch = {}): void {
-    this.add(match, { kind: 'status', status })
+  fail(status: number, match: FaultMatch = {}, body?: unknown): void {
+    this.add(match, { kind: 'status', status, body })
   }
 
   /** The socket is destroyed before any reply on the matching call(s). */
@@ -96,6 +98,6 @@ export class Faults {
     if (effect.kind === 'drop') return { drop: true }
     const headers: Record<string, string> = {}
     if (effect.retryAfter !== undefined) headers['retry-after'] = String(effect.retryAfter)
-    return { status: effect.status, headers, body: this.body(effect.status) }
+    return { status: effect.status, headers, body: effect.body ?? this.body(effect.status) }
   }
 }

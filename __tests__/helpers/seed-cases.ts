@@ -2,6 +2,7 @@
  * The seed document's deployment commands as a user writes them into the action, and the exact body
  * each must produce: shared by the settings-engine table and the end-to-end create tests.
  */
+import { digestSetting, DIGESTS_KEY } from '../../src/settings/digests.js'
 import { X509Certificate } from 'node:crypto'
 import type { ClusterFacts, ExtensionBody, RelayFacts } from '../../src/settings/index.js'
 import { makeCertificate } from './pem.js'
@@ -42,10 +43,15 @@ function derived(cluster: ClusterFacts, relay?: RelayFacts): Record<string, stri
 }
 
 /** The exact body a seed case must produce on this cluster (with this Relay on Arc). */
+/**
+ * The body `az k8s-extension create` sends for a case, plus the action's own public settings: the
+ * TLS fingerprint, and (with `salt`) the digests of the protected values it sends.
+ */
 export function expectedBody(
   cluster: ClusterFacts,
   c: SeedCase,
-  relay?: RelayFacts
+  relay?: RelayFacts,
+  salt?: string
 ): ExtensionBody {
   const arc = cluster.type === 'connectedClusters'
   const relayKeys: Record<string, string> = arc
@@ -54,6 +60,11 @@ export function expectedBody(
         'relayserver.relayConnectionString': relay!.connectionString
       }
     : {}
+  const secrets = { ...c.protectedSettings, ...relayKeys }
+  const digests: Record<string, string> =
+    salt !== undefined && Object.keys(secrets).length > 0
+      ? { [DIGESTS_KEY]: digestSetting(secrets, salt) }
+      : {}
   return {
     ...(arc ? { identity: { type: 'SystemAssigned' as const } } : {}),
     properties: {
@@ -63,9 +74,10 @@ export function expectedBody(
       configurationSettings: {
         ...c.settings,
         ...(c.tlsFingerprint ? FINGERPRINT : {}),
-        ...derived(cluster, relay)
+        ...derived(cluster, relay),
+        ...digests
       },
-      configurationProtectedSettings: { ...c.protectedSettings, ...relayKeys }
+      configurationProtectedSettings: secrets
     }
   }
 }

@@ -37,6 +37,12 @@ export const badRequest = (message: string): ArmError =>
 export function faultBody(status: number): unknown {
   const trackingId = randomUUID()
   const byStatus: Record<number, ArmErrorDetail> = {
+    // The extension RP's answer while another operation runs on the resource.
+    409: {
+      code: 'Conflict',
+      message:
+        'Create or update failed for this resource, as there is a conflicting operation in progress. Please try after sometime.'
+    },
     429: {
       code: 'TooManyRequests',
       message:

@@ -89,11 +89,21 @@ export function patched(ext: StoredExtension, patch: ExtensionPatch): StoredExte
     autoUpgradeMinorVersion: patch.autoUpgradeMinorVersion ?? ext.autoUpgradeMinorVersion,
     releaseTrain: patch.releaseTrain ?? ext.releaseTrain,
     version: patch.version === undefined ? ext.version : patch.version,
-    settings: { ...ext.settings, ...patch.configurationSettings },
+    settings: mergePatch(ext.settings, patch.configurationSettings),
     protectedSettings: protectedSent
       ? { ...patch.configurationProtectedSettings }
       : ext.protectedSettings
   }
+}
+
+/** JSON merge-patch (RFC 7396) of a settings map: a null value removes its key. */
+function mergePatch(settings: Settings, patch: Settings | null | undefined): Settings {
+  const out: Settings = { ...settings }
+  for (const [k, v] of Object.entries(patch ?? {})) {
+    if (v === null) delete out[k]
+    else out[k] = v
+  }
+  return out
 }
 
 /** Whether a PATCH changes anything the service acts on (else it answers 200, no operation). */

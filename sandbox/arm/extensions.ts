@@ -37,6 +37,14 @@ const VERB: Record<ExtensionOperationKind, string> = {
 export class Extensions {
   /** Keyed by lower-cased resource id. */
   readonly store = new Map<string, StoredExtension>()
+  /**
+   * Replication lag: how many GETs after an operation ends still see the resource as it was just
+   * before (Creating, Updating, Deleting). ARM reads may be served by a replica that has not caught
+   * up; how long that lasts is not documented. Two stale reads by default: the SDK's own final
+   * GET after a PUT or PATCH takes one, so the action's read-back meets the other.
+   */
+  staleReads = 2
+  private readonly stale = new Map<string, { wire: Record<string, unknown>; left: number }>()
 
   constructor(private readonly deps: ExtensionsDeps) {}
 
@@ -83,7 +91,10 @@ export class Extensions {
   }
 
   private get(p: Params): SandboxResponse {
-    const { ext, cluster } = this.existing(p)
+    const { ext, cluster, id } = this.existing(p)
+    const stale = this.stale.get(id.toLowerCase())
+    if (stale && stale.left-- > 0) return { status: 200, body: stale.wire }
+    this.stale.delete(id.toLowerCase())
     if (!ext) throw this.missing(cluster, p.name!)
     return { status: 200, body: this.wire(ext) }
   }
@@ -123,6 +134,7 @@ export class Extensions {
     if (req.query.get('forceDelete')?.toLowerCase() === 'true') {
       // The resource goes at once; the cluster cleans up in the background.
       this.store.delete(id.toLowerCase())
+      this.stale.delete(id.toLowerCase())
       void this.deps
         .backendFor(ext.cluster)
         ?.deleteExtension(ext.name)
@@ -166,6 +178,9 @@ export class Extensions {
     kind: ExtensionOperationKind,
     outcome: ClusterOutcome
   ): void {
+    if (this.staleReads > 0) {
+      this.stale.set(ext.id.toLowerCase(), { wire: this.wire(ext), left: this.staleReads })
+    }
     ext.modifiedAt = new Date().toISOString()
     if (outcome.ok && kind === 'delete') {
       this.store.delete(ext.id.toLowerCase())

@@ -12,6 +12,7 @@ import type { ClusterRecord } from './clusters.js'
 import { ArmError, faultBody } from './errors.js'
 import { Extensions } from './extensions.js'
 import { Operations } from './operations.js'
+import { Permissions } from './permissions.js'
 import { Providers } from './providers.js'
 import { ProvisioningFaults } from './provisioning.js'
 import { Relay } from './relay.js'
@@ -43,6 +44,8 @@ export interface ArmSandbox {
   provisioning: ProvisioningFaults
   clusters: Clusters
   providers: Providers
+  /** The identity's roles per scope (`*` at `/` by default) and the permissions read. */
+  permissions: Permissions
   relay: Relay
   extensions: Extensions
   operations: Operations
@@ -56,7 +59,10 @@ const ARM_HEADERS = (): Record<string, string> => {
   return { 'x-ms-request-id': id, 'x-ms-correlation-request-id': id }
 }
 
-function dispatch(router: Router, req: SandboxRequest): Promise<SandboxResponse> | SandboxResponse {
+function dispatch(
+  ctx: ArmContext,
+  req: SandboxRequest
+): Promise<SandboxResponse> | SandboxResponse {
   if (!req.query.get('api-version')) {
     throw new ArmError(
       400,
@@ -64,7 +70,7 @@ function dispatch(router: Router, req: SandboxRequest): Promise<SandboxResponse>
       'The api-version query parameter (?api-version=) is required for all requests.'
     )
   }
-  const route = router.match(req)
+  const route = ctx.router.match(req)
   if (!route) {
     throw new ArmError(
       404,
@@ -72,6 +78,9 @@ function dispatch(router: Router, req: SandboxRequest): Promise<SandboxResponse>
       `The resource type for '${req.method} ${req.path}' could not be found.`
     )
   }
+  // As ARM does before any provider sees the request: RBAC, then the provider's registration.
+  ctx.arm.permissions.authorize(req)
+  ctx.arm.providers.requireRegistered(req)
   return route.handler(route.params, req)
 }
 
@@ -83,13 +92,13 @@ interface ArmContext {
 }
 
 async function handle(ctx: ArmContext, req: SandboxRequest): Promise<SandboxResponse> {
-  const { arm, router, policy } = ctx
+  const { arm, policy } = ctx
   const entry = record(req)
   arm.requests.push(entry)
   let reply: SandboxResponse
   try {
     const denied = authenticate(req, policy)
-    reply = arm.faults.check(req) ?? (denied ? denied.reply() : await dispatch(router, req))
+    reply = arm.faults.check(req) ?? (denied ? denied.reply() : await dispatch(ctx, req))
   } catch (err) {
     if (!(err instanceof ArmError)) throw err
     reply = err.reply()
@@ -119,12 +128,14 @@ export async function startArm(opts: ArmOptions): Promise<ArmSandbox> {
     defaultVersion: opts.defaultVersion ?? '1.1.71'
   })
   const providers = new Providers(scopes)
+  const permissions = new Permissions(scopes, opts.clientId)
   const relay = new Relay(scopes)
   const router = new Router()
   // Relay and extension paths first: the cluster route's template would also match them.
   relay.routes(router)
   extensions.routes(router)
   providers.routes(router)
+  permissions.routes(router)
   clusters.routes(router)
 
   const arm: ArmSandbox = {
@@ -134,6 +145,7 @@ export async function startArm(opts: ArmOptions): Promise<ArmSandbox> {
     provisioning,
     clusters,
     providers,
+    permissions,
     relay,
     extensions,
     operations,

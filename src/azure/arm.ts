@@ -1,7 +1,7 @@
 import { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration'
 import type { TokenCredential } from '@azure/identity'
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline'
-import type { PipelinePolicy } from '@azure/core-rest-pipeline'
+import type { Pipeline, PipelinePolicy, PipelineRetryOptions } from '@azure/core-rest-pipeline'
 import type { Cloud } from './cloud.js'
 
 /** Tuning for tests and the sandbox; the defaults suit Azure. */
@@ -15,7 +15,7 @@ export interface ArmTuning {
   debug?: (line: string) => void
 }
 
-/** ARM for one subscription: typed extension calls, plain calls for the rest, retried alike. */
+/** One subscription's ARM: SDK clients (extensions, Relay) and plain calls, retried alike. */
 export interface Arm {
   subscriptionId: string
   endpoint: string
@@ -26,9 +26,21 @@ export interface Arm {
   client: SourceControlConfigurationClient
   /** Writes whose failure must be looked at (read the live state) before anything is repeated. */
   writer: SourceControlConfigurationClient
-  /** A call outside the extensions API (cluster, provider, relay). */
+  /** A call outside the extensions API (cluster, provider). */
   request<T>(method: string, path: string, apiVersion: string, body?: unknown): Promise<T>
+  /** Another ARM SDK client (e.g. Relay), built as `client` is: same token, retries and log. */
+  sdk<C extends { pipeline: Pipeline }>(Client: ArmSdkClient<C>): C
 }
+
+/**
+ * The constructor every generated ARM SDK client has. Typed by shape, not as core-client's
+ * ServiceClient: a CommonJS SDK's declarations would not match that class's ESM ones.
+ */
+export type ArmSdkClient<C> = new (
+  credential: TokenCredential,
+  subscriptionId: string,
+  options: { endpoint: string; credentialScopes: string[]; retryOptions: PipelineRetryOptions }
+) => C
 
 /** An ARM error answer: status and ARM's error code, message as ARM wrote it. */
 export class ArmError extends Error {
@@ -74,6 +86,11 @@ export function connectArm(
     retryDelayMs: tuning.retryDelayMs ?? 1000,
     client,
     writer,
+    sdk: Client => {
+      const c = new Client(credential, subscriptionId, { ...common, retryOptions })
+      if (tuning.debug) c.pipeline.addPolicy(requestLog(tuning.debug), { afterPhase: 'Retry' })
+      return c
+    },
     request: async <T>(
       method: string,
       path: string,

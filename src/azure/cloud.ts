@@ -8,23 +8,28 @@ export interface Cloud {
   audience: string
   /** Scope of the ARM access token. */
   scope: string
+  /** The Azure portal of the cloud, for links in the job summary. */
+  portal: string
 }
 
 const CLOUDS: Record<CloudEnvironment, Omit<Cloud, 'scope'>> = {
   AzureCloud: {
     armEndpoint: 'https://management.azure.com',
     authorityHost: 'https://login.microsoftonline.com',
-    audience: 'api://AzureADTokenExchange'
+    audience: 'api://AzureADTokenExchange',
+    portal: 'https://portal.azure.com'
   },
   AzureUSGovernment: {
     armEndpoint: 'https://management.usgovcloudapi.net',
     authorityHost: 'https://login.microsoftonline.us',
-    audience: 'api://AzureADTokenExchangeUSGov'
+    audience: 'api://AzureADTokenExchangeUSGov',
+    portal: 'https://portal.azure.us'
   },
   AzureChinaCloud: {
     armEndpoint: 'https://management.chinacloudapi.cn',
     authorityHost: 'https://login.chinacloudapi.cn',
-    audience: 'api://AzureADTokenExchangeChina'
+    audience: 'api://AzureADTokenExchangeChina',
+    portal: 'https://portal.azure.cn'
   }
 }
 
@@ -46,6 +51,7 @@ export function resolveCloud(environment: CloudEnvironment, overrides: CloudOver
     armEndpoint: trim(overrides.armEndpoint ?? base.armEndpoint),
     authorityHost: trim(overrides.authorityHost ?? base.authorityHost),
     audience: overrides.audience ?? base.audience,
-    scope: `${trim(base.armEndpoint)}/.default`
+    scope: `${trim(base.armEndpoint)}/.default`,
+    portal: base.portal
   }
 }

@@ -31,21 +31,6 @@ interface ClusterResource {
   }
 }
 
-/** `Microsoft.KubernetesConfiguration` must be registered; the az CLI only warns, then fails later. */
-export async function checkProvider(arm: Arm): Promise<void> {
-  const ns = 'Microsoft.KubernetesConfiguration'
-  const provider = await arm.request<{ registrationState?: string }>(
-    'GET',
-    `/subscriptions/${arm.subscriptionId}/providers/${ns}`,
-    '2021-04-01'
-  )
-  if (provider.registrationState !== 'Registered') {
-    throw new PreflightError(
-      `Resource provider ${ns} is ${provider.registrationState ?? 'not registered'} in subscription ${arm.subscriptionId}. Register it once: az provider register --namespace ${ns} (needs Contributor on the subscription).`
-    )
-  }
-}
-
 /** The cluster resource and the facts the settings engine needs; a 404 names the other type to try. */
 export async function readCluster(arm: Arm, ref: ClusterRef): Promise<ClusterFacts> {
   const get = (type: ClusterType) =>

@@ -1,5 +1,5 @@
 import type { ActionInputs } from '../inputs.js'
-import type { Extension } from '@azure/arm-kubernetesconfiguration'
+import type { Extension, PatchExtension } from '@azure/arm-kubernetesconfiguration'
 import type { ExtensionBody } from '../settings/index.js'
 import type { Difference, ExtensionPatch } from '../settings/diff.js'
 import type { LiveExtension } from '../settings/live.js'
@@ -173,7 +173,8 @@ export async function sendWrite(
             options
           )
         : write.kind === 'update'
-          ? await ops.beginUpdate(...args(ref), write.patch, options)
+          ? // The SDK types `version` as a string, yet its mapper is nullable: null removes a pin.
+            await ops.beginUpdate(...args(ref), write.patch as PatchExtension, options)
           : await ops.beginDelete(...args(ref), { ...options, forceDelete: write.force })
     await poller.pollUntilDone({ abortSignal: options.abortSignal })
     return { kind: 'done' }
@@ -187,6 +188,9 @@ export async function sendWrite(
   }
 }
 
+/** How ARM words a 409 for a resource that has an operation in progress. */
+const BUSY = /\b(conflicting|another) operation\b.*\bin progress\b|\boperation\b.*\bin progress\b/i
+
 function classify(err: RestLike): WriteOutcome {
   const status = err.statusCode
   const retryAfter = Number(err.response?.headers?.get('retry-after'))
@@ -197,8 +201,9 @@ function classify(err: RestLike): WriteOutcome {
     retryAfterMs: wait,
     mayHaveWritten
   })
-  // 409 and 429 mean the request was not carried out.
-  if (status === 409)
+  // 409 and 429 mean the request was not carried out. Only a 409 for an operation still running
+  // is worth waiting out; any other (MissingSubscriptionRegistration, …) is refused as it is.
+  if (status === 409 && BUSY.test(err.message))
     return unsure(`409 ${err.code ?? 'Conflict'}: ${err.message}`, retryAfterMs, false)
   if (status === 429) return unsure(`429 throttled: ${err.message}`, retryAfterMs || 5000, false)
   if (status !== undefined && status >= 400 && status < 500) {
@@ -228,13 +233,21 @@ const ATTEMPTS = 4
  * ambiguous write it pauses, reads the live extension again and asks `next` anew, since the write
  * may have landed. A write ARM refuses outright, or an operation that ends Failed, stops it.
  */
+export interface ConvergeSteps {
+  log: (line: string) => void
+  /** What to write given the live extension (read again before every attempt); none: done. */
+  next: (live: LiveExtension | undefined) => Promise<ExtensionWrite | undefined>
+  /** Watched beside each write's operation; may end the wait early with a failure. */
+  watch?: (write: ExtensionWrite, live: LiveExtension | undefined) => OperationWatch | undefined
+  /** Told just before a write is sent: from then on the run may have changed Azure. */
+  sending?: (write: ExtensionWrite) => void
+}
+
 export async function converge(
   arm: Arm,
   ref: ExtensionRef,
   deadline: Deadline,
-  log: (line: string) => void,
-  next: (live: LiveExtension | undefined) => Promise<ExtensionWrite | undefined>,
-  watch?: (write: ExtensionWrite, live: LiveExtension | undefined) => OperationWatch | undefined
+  { log, next, watch, sending }: ConvergeSteps
 ): Promise<Converged> {
   let changed = false
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -248,6 +261,7 @@ export async function converge(
     }
     const write = await next(live)
     if (!write) return { live, changed }
+    sending?.(write)
     const outcome = await sendWrite(arm, ref, write, deadline, watch?.(write, live))
     if (outcome.kind === 'rejected') {
       throw new WriteRejectedError(
@@ -287,7 +301,8 @@ async function readBack(
       )
     return undefined
   }
-  const live = await getExtension(arm, ref)
+  // A replica may still show the operation running (replication lag): read until it has ended.
+  const live = await waitUntilIdle(arm, ref, deadline)
   if (!live || !isSucceeded(live.provisioningState)) {
     throw new OperationFailedError(live, explainFailure(live))
   }

@@ -1,9 +1,12 @@
+import { RelayAPI } from '@azure/arm-relay'
+import type { AccessKeys } from '@azure/arm-relay'
 import type { RelayFacts } from '../settings/index.js'
+import { TimeoutError } from '../deadline.js'
+import type { Deadline } from '../deadline.js'
 import type { Arm } from './arm.js'
 import { isNotFound } from './arm.js'
 import { relayNamespaceName } from './relay-name.js'
 
-const API = '2017-04-01'
 const RULE = 'azureml_rw'
 
 export interface RelayTarget {
@@ -12,50 +15,74 @@ export interface RelayTarget {
   location: string
 }
 
-interface Keys {
-  primaryConnectionString: string
-  primaryKey?: string
-  secondaryKey?: string
-  secondaryConnectionString?: string
+/** The Relay client and the names the az CLI uses for this cluster. */
+interface RelayCall {
+  api: RelayAPI
+  rg: string
+  ns: string
+  hc: string
 }
 
-function paths(arm: Arm, t: RelayTarget) {
-  const ns = `/subscriptions/${arm.subscriptionId}/resourceGroups/${t.resourceGroup}/providers/Microsoft.Relay/namespaces/${relayNamespaceName(t.clusterName, arm.subscriptionId, t.resourceGroup)}`
-  const hc = `${ns}/hybridConnections/${t.clusterName}`
-  return { ns, hc, rule: `${hc}/authorizationRules/${RULE}` }
+function relayCall(arm: Arm, t: RelayTarget): RelayCall {
+  return {
+    api: arm.sdk(RelayAPI),
+    rg: t.resourceGroup,
+    ns: relayNamespaceName(t.clusterName, arm.subscriptionId, t.resourceGroup),
+    hc: t.clusterName
+  }
 }
 
 /**
  * Finds the Relay hybrid connection the az CLI would use for this Arc cluster, or creates it the same
  * way (namespace, hybrid connection named after the cluster, rule `azureml_rw`), and reads its keys.
- * `mask` registers each key with the runner before it can be logged.
+ * `mask` registers each key with the runner before it can be logged. `deadline` bounds the wait
+ * for a new namespace to turn Active.
  */
 export async function findOrCreateRelay(
   arm: Arm,
   t: RelayTarget,
   mask: (secret: string) => void,
-  log: (line: string) => void
+  log: (line: string) => void,
+  deadline?: Deadline
 ): Promise<RelayFacts> {
-  const p = paths(arm, t)
+  const c = relayCall(arm, t)
   try {
-    await arm.request('GET', p.hc, API)
+    await c.api.hybridConnections.get(c.rg, c.ns, c.hc)
   } catch (err) {
     if (!isNotFound(err)) throw err
-    log(
-      `Creating Azure Relay ${p.ns.split('/').pop()} with hybrid connection ${t.clusterName}, as az k8s-extension does.`
-    )
-    await arm.request('PUT', p.ns, API, {
-      location: t.location,
-      tags: { created_by: 'Azure Arc-enabled ML' }
+    log(`Creating Azure Relay ${c.ns} with hybrid connection ${c.hc}, as az k8s-extension does.`)
+    await createNamespace(arm, c, t.location, deadline)
+    await c.api.hybridConnections.createOrUpdate(c.rg, c.ns, c.hc, {
+      requiresClientAuthorization: true
     })
-    await arm.request('PUT', p.hc, API, { properties: { requiresClientAuthorization: true } })
-    await arm.request('PUT', p.rule, API, { properties: { rights: ['Manage', 'Send', 'Listen'] } })
+    await c.api.hybridConnections.createOrUpdateAuthorizationRule(c.rg, c.ns, c.hc, RULE, {
+      rights: ['Manage', 'Send', 'Listen']
+    })
   }
-  const keys = await readKeys(arm, p.rule, mask)
-  return {
-    connectionString: keys.primaryConnectionString,
-    hybridConnectionResourceId: p.hc,
-    hybridConnectionName: t.clusterName
+  return facts(arm, c, await readKeys(c, mask))
+}
+
+/**
+ * Creates the namespace and waits for it, as the az CLI does: a long-running operation, and the
+ * namespace takes no hybrid connection until it is Active.
+ */
+async function createNamespace(
+  arm: Arm,
+  c: RelayCall,
+  location: string,
+  deadline?: Deadline
+): Promise<void> {
+  const abortSignal = deadline?.signal()
+  const options = { updateIntervalInMs: arm.pollIntervalMs, abortSignal }
+  const body = { location, tags: { created_by: 'Azure Arc-enabled ML' } }
+  try {
+    const poller = await c.api.namespaces.beginCreateOrUpdate(c.rg, c.ns, body, options)
+    await poller.pollUntilDone({ abortSignal })
+  } catch (err) {
+    if (!deadline?.expired()) throw err
+    throw new TimeoutError(
+      `The Azure Relay namespace ${c.ns} was still activating when the timeout was spent.`
+    )
   }
 }
 
@@ -65,22 +92,31 @@ export async function readRelay(
   t: RelayTarget,
   mask: (secret: string) => void
 ): Promise<RelayFacts> {
-  const p = paths(arm, t)
-  const keys = await readKeys(arm, p.rule, mask).catch(err => {
+  const c = relayCall(arm, t)
+  const keys = await readKeys(c, mask).catch((err: unknown) => {
     if (!isNotFound(err)) throw err
     throw new Error(
-      `The Azure Relay hybrid connection ${p.hc} is gone, yet the extension uses it: recreate it (mode: delete, then apply) or give relayServerConnectionString in config-protected.`
+      `The Azure Relay hybrid connection ${hybridConnectionId(arm, c)} is gone, yet the extension uses it: recreate it (mode: delete, then apply) or give relayServerConnectionString in config-protected.`
     )
   })
+  return facts(arm, c, keys)
+}
+
+function hybridConnectionId(arm: Arm, c: RelayCall): string {
+  return `/subscriptions/${arm.subscriptionId}/resourceGroups/${c.rg}/providers/Microsoft.Relay/namespaces/${c.ns}/hybridConnections/${c.hc}`
+}
+
+function facts(arm: Arm, c: RelayCall, connectionString: string): RelayFacts {
   return {
-    connectionString: keys.primaryConnectionString,
-    hybridConnectionResourceId: p.hc,
-    hybridConnectionName: t.clusterName
+    connectionString,
+    hybridConnectionResourceId: hybridConnectionId(arm, c),
+    hybridConnectionName: c.hc
   }
 }
 
-async function readKeys(arm: Arm, rulePath: string, mask: (secret: string) => void): Promise<Keys> {
-  const keys = await arm.request<Keys>('POST', `${rulePath}/listKeys`, API)
+/** The rule's primary connection string; every key is masked the moment it arrives. */
+async function readKeys(c: RelayCall, mask: (secret: string) => void): Promise<string> {
+  const keys: AccessKeys = await c.api.hybridConnections.listKeys(c.rg, c.ns, c.hc, RULE)
   for (const v of [
     keys.primaryConnectionString,
     keys.primaryKey,
@@ -89,5 +125,7 @@ async function readKeys(arm: Arm, rulePath: string, mask: (secret: string) => vo
   ]) {
     if (v) mask(v)
   }
-  return keys
+  if (!keys.primaryConnectionString)
+    throw new Error(`Azure Relay gave no primary connection string for ${c.ns}/${c.hc}/${RULE}.`)
+  return keys.primaryConnectionString
 }

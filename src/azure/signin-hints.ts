@@ -21,6 +21,13 @@ export function aadstsCode(message: string): string | undefined {
   return /AADSTS(\d+)/.exec(message)?.[1]
 }
 
+/** The audience azure/login asks for everywhere, and this action's per-cloud defaults. */
+const COMMON_AUDIENCE = 'api://AzureADTokenExchange'
+const SOVEREIGN_DEFAULTS = new Set([
+  'api://AzureADTokenExchangeUSGov',
+  'api://AzureADTokenExchangeChina'
+])
+
 const credentialLine = (c: OidcClaims) =>
   `issuer '${c.iss ?? '?'}', subject '${c.sub ?? '?'}', audience '${c.aud ?? '?'}'`
 
@@ -38,7 +45,7 @@ export function signInHint(
     case '70025':
       return `${token} No federated credential of app ${clientId} matches it. Add one with ${credentialLine(claims)} (Entra ID > App registrations > Certificates & secrets > Federated credentials), or run from the branch or environment an existing credential names.`
     case '700212':
-      return `${token} The federated credential's audience differs. Set its audience to '${claims.aud ?? '?'}', or set the action's 'audience' input to the audience it lists.`
+      return `${token} The federated credential's audience differs. Set its audience to '${claims.aud ?? '?'}', or set the action's 'audience' input to the audience it lists.${SOVEREIGN_DEFAULTS.has(claims.aud ?? '') ? ` azure/login uses '${COMMON_AUDIENCE}' in every cloud: a credential made for it needs audience: ${COMMON_AUDIENCE}.` : ''}`
     case '700211':
       return `${token} The federated credential's issuer differs. Set its issuer to '${claims.iss ?? '?'}'.`
     case '700016':

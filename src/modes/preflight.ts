@@ -1,25 +1,71 @@
-import { checkProvider, readCluster } from '../azure/cluster.js'
+import { readCluster } from '../azure/cluster.js'
 import { PreflightError } from '../azure/errors.js'
+import {
+  describeShortfalls,
+  neededPermissions,
+  readPermissions,
+  shortfalls
+} from '../azure/permissions.js'
+import { providerNamespaces, registerProvider, unregisteredProviders } from '../azure/providers.js'
 import { throwIfAny } from '../problems.js'
-import { validateAgainstCluster } from '../settings/index.js'
+import { needsRelay, validateAgainstCluster } from '../settings/index.js'
 import type { ClusterFacts } from '../settings/index.js'
 import { whyNotChecked } from './cluster.js'
 import type { PreflightFacts, RunContext } from './context.js'
 
 /**
  * Facts before any write: the cluster resource (a mistyped cluster must fail, never pass as
- * "nothing to do"), and for apply the provider, the request against the cluster and its usage.
+ * "nothing to do"); for apply and delete what the identity may do; for apply the providers, the
+ * request against the cluster and its usage. Registering a provider is the last step: it is the
+ * only write here, made once every check has passed.
  */
 export async function preflight(ctx: RunContext): Promise<PreflightFacts> {
   const { arm, ref, plan, log } = ctx
-  const applying = plan.inputs.mode === 'apply'
-  if (applying) await checkProvider(arm)
   const cluster = await readCluster(arm, ref.cluster)
   log.info(describeCluster(cluster))
-  if (!applying || !plan.request) return { cluster }
+  if (plan.inputs.mode === 'delete') await checkAccess(ctx, cluster, 'delete')
+  if (plan.inputs.mode !== 'apply' || !plan.request) return { cluster }
   throwIfAny(validateAgainstCluster(plan.request, cluster))
+  const unregistered = await checkAccess(ctx, cluster, 'apply')
   await namespaceNotTerminating(ctx)
-  return { cluster, usage: await readUsage(ctx) }
+  const usage = await readUsage(ctx)
+  for (const [namespace, state] of unregistered) {
+    await registerProvider(arm, namespace, state, ctx.deadline, line => log.info(line))
+  }
+  return { cluster, usage }
+}
+
+/**
+ * Providers and permissions, read before the first write: a run that fails halfway for want of a
+ * role leaves a half-made Relay behind. Returns the providers apply must still register.
+ */
+async function checkAccess(
+  ctx: RunContext,
+  cluster: ClusterFacts,
+  mode: 'apply' | 'delete'
+): Promise<Map<string, string>> {
+  const { arm, plan, ref } = ctx
+  // Relay (and its provider) only matters when this request finds or creates one.
+  const relay = mode === 'apply' && needsRelay(plan.request!)
+  const unregistered =
+    mode === 'apply'
+      ? await unregisteredProviders(arm, providerNamespaces(relay))
+      : new Map<string, string>()
+  const needs = neededPermissions({
+    mode,
+    subscriptionId: arm.subscriptionId,
+    cluster: { id: cluster.id, name: cluster.name, resourceGroup: ref.cluster.resourceGroup },
+    relay,
+    toRegister: [...unregistered].filter(([, state]) => state !== 'Registering').map(([ns]) => ns)
+  })
+  const granted = await readPermissions(
+    arm,
+    needs.map(n => n.scope),
+    line => ctx.log.debug(line)
+  )
+  const missing = shortfalls(granted, needs)
+  if (missing.length > 0) throw new PreflightError(describeShortfalls(missing))
+  return unregistered
 }
 
 /**

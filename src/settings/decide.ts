@@ -5,8 +5,10 @@
 import type { ClusterUsage, WorkloadCount } from '../cluster/model.js'
 import { EXTENSION_TYPE } from '../names.js'
 import type { ClusterFacts } from './desired.js'
-import { planUpdate } from './diff.js'
-import type { Difference, UpdatePlan } from './diff.js'
+import { derivedDrift, planUpdate } from './diff.js'
+import type { Difference, ProtectedValues, UpdatePlan } from './diff.js'
+import { protectedSettings } from './desired.js'
+import { DIGESTS_KEY, recordedSalt } from './digests.js'
 import type { LiveExtension } from './live.js'
 import type { ExtensionRequest } from './request.js'
 
@@ -17,6 +19,8 @@ export interface ApplyFacts {
   /** What runs on the cluster; undefined when it could not be read. */
   usage: ClusterUsage | undefined
   allowDisruptiveUpdate: boolean
+  /** Every protected value a write would send, to tell changed values and keys that would be lost. */
+  protect?: ProtectedValues
 }
 
 export type ApplyDecision =
@@ -45,7 +49,7 @@ export function decideApply(f: ApplyFacts): ApplyDecision {
       fix: 'Choose another extension-name.'
     }
   }
-  const plan = planUpdate(f.request, f.cluster, live, f.usage)
+  const plan = planUpdate(f.request, f.cluster, live, f.usage, f.protect)
   const refused = () => guard(plan, f.allowDisruptiveUpdate, f.usage?.workloads)
   // A failed extension gets its whole body again; it still runs what its last good settings
   // installed, so the guard applies to it too.
@@ -94,8 +98,12 @@ export function driftOf(
   cluster: ClusterFacts,
   live: LiveExtension
 ): Difference[] {
-  const plan = planUpdate(request, cluster, live)
-  const drift = [...plan.changes, ...plan.leftovers]
+  // The user's own protected values are compared by digest where the live extension recorded
+  // them; without a record the action cannot tell, and says nothing. The Relay's are not read.
+  const recorded = recordedSalt(live.settings[DIGESTS_KEY])
+  const protect = recorded ? { values: protectedSettings(request), salt: recorded } : undefined
+  const plan = planUpdate(request, cluster, live, {}, protect)
+  const drift = [...plan.changes, ...plan.leftovers, ...derivedDrift(request, cluster, live)]
   if (!isSucceeded(live.provisioningState)) {
     drift.push({ path: 'provisioningState', desired: 'Succeeded', actual: live.provisioningState })
   }

@@ -3,6 +3,7 @@ import type { ClusterType } from '../inputs.js'
 import { asBoolean, cliBoolean } from './keys.js'
 import type { ExtensionRequest } from './request.js'
 import { AZUREML_NAMESPACE, EXTENSION_TYPE } from '../names.js'
+import { digestSetting, DIGESTS_KEY } from './digests.js'
 
 /** What ARM says about the cluster resource; feeds the CLI-derived settings. */
 export interface ClusterFacts {
@@ -26,6 +27,8 @@ export interface RelayFacts {
 /** Azure resources made on the side before the extension, as the az CLI does (Relay on Arc). */
 export interface SideResources {
   relay?: RelayFacts
+  /** Salt for the digests of the protected values (settings/digests.ts); none: no digests. */
+  digestSalt?: string
 }
 
 /** The body of the ARM PUT, in wire form (`properties` nested), api-version 2023-05-01. */
@@ -69,6 +72,10 @@ export function desiredExtension(
   side: SideResources = {}
 ): DesiredExtension {
   const extra = sideResourceSettings(req, side)
+  const secrets = { ...protectedSettings(req), ...extra.protected }
+  if (side.digestSalt !== undefined && Object.keys(secrets).length > 0) {
+    extra.public[DIGESTS_KEY] = digestSetting(secrets, side.digestSalt)
+  }
   const body: ExtensionBody = {
     properties: {
       extensionType: EXTENSION_TYPE,
@@ -79,7 +86,7 @@ export function desiredExtension(
       ...(req.version !== undefined ? { version: req.version } : {}),
       scope: { cluster: { releaseNamespace: AZUREML_NAMESPACE } },
       configurationSettings: { ...publicSettings(req, cluster), ...extra.public },
-      configurationProtectedSettings: { ...protectedSettings(req), ...extra.protected }
+      configurationProtectedSettings: secrets
     }
   }
   // The az CLI gives every cluster type but AKS a system-assigned identity.

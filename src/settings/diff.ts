@@ -5,6 +5,7 @@ import type { LiveExtension } from './live.js'
 import type { ExtensionRequest } from './request.js'
 import type { ClusterUsage } from '../cluster/model.js'
 import { AZUREML_NAMESPACE } from '../names.js'
+import { changedProtectedKeys, digestSetting, DIGESTS_KEY, recordedSalt } from './digests.js'
 
 /** One difference between the inputs and the live extension. Protected values are never shown. */
 export interface Difference {
@@ -34,9 +35,19 @@ export interface UpdatePlan {
   patch: ExtensionPatch
 }
 
+/**
+ * Every protected value a write would send (the user's, the TLS material, the Relay connection
+ * string read again), and the salt their digests are recorded with.
+ */
+export interface ProtectedValues {
+  values: Record<string, string>
+  salt: string
+}
+
 /** What a PATCH sends (api-version 2023-05-01, flattened as the SDK takes it). */
 export interface ExtensionPatch {
-  version?: string
+  /** `null` removes a pin (JSON merge-patch), as moving to auto-upgrade needs. */
+  version?: string | null
   releaseTrain?: string
   autoUpgradeMinorVersion?: boolean
   configurationSettings?: Record<string, string>
@@ -87,10 +98,31 @@ function sameValue(key: string, a: string | undefined, b: string | undefined): b
   return a === b
 }
 
+// Derived from the node count at create time: a cluster that scaled since would show them as drift.
+const SIZE_DERIVED = new Set(['clusterPurpose', 'inferenceRouterHA'])
+
+/**
+ * Derived keys the user did not set, where the live value differs from what the action would derive
+ * now (someone changed them by hand). An update never rewrites them, so only drift reports them.
+ */
+export function derivedDrift(
+  req: ExtensionRequest,
+  cluster: ClusterFacts,
+  live: LiveExtension
+): Difference[] {
+  const derived = publicSettings(req, cluster)
+  return [...DERIVED]
+    .filter(k => !(k in req.settings) && !SIZE_DERIVED.has(k) && k in derived)
+    .filter(k => live.settings[k] !== undefined && !sameValue(k, derived[k], live.settings[k]))
+    .map(k => ({ path: `settings.${k}`, desired: derived[k], actual: live.settings[k] }))
+}
+
 /** The public settings the inputs decide, as they should be on the live extension. */
 function comparedSettings(req: ExtensionRequest, cluster: ClusterFacts): Record<string, string> {
   const all = publicSettings(req, cluster)
-  const own = Object.entries(all).filter(([k]) => !DERIVED.has(k) || k in req.settings)
+  const own = Object.entries(all).filter(
+    ([k]) => (!DERIVED.has(k) || k in req.settings) && k !== DIGESTS_KEY
+  )
   const compared = Object.fromEntries(own)
   if (req.inference) for (const k of PAIRED) compared[k] ??= 'False'
   return compared
@@ -101,7 +133,8 @@ export function planUpdate(
   req: ExtensionRequest,
   cluster: ClusterFacts,
   live: LiveExtension,
-  usage: ClusterUsage = {}
+  usage: ClusterUsage = {},
+  protect?: ProtectedValues
 ): UpdatePlan {
   const desired = comparedSettings(req, cluster)
   // A key the inputs dropped means its default, which a PATCH must write: it cannot delete the key.
@@ -118,19 +151,59 @@ export function planUpdate(
   const leftovers = Object.entries(live.settings)
     .filter(([k]) => USER_KEYS.test(k) && !(k in desired))
     .map(([k, v]) => ({ path: `settings.${k}`, actual: v }))
-  const missingProtected = Object.keys(protectedSettings(req))
-    .filter(k => !live.protectedKeys.includes(k))
-    .map(k => ({ path: `protectedSettings.${k}`, desired: '(set)', actual: undefined }))
+  const secrets = protectedChanges(req, live, protect)
   const tlsChanged = changes.some(c => c.path === `settings.${TLS_FINGERPRINT_KEY}`)
+  const protectedWrite = tlsChanged || secrets.length > 0
   const patch = patchOf(changes, desired, req)
+  if (protectedWrite && protect) {
+    // Recorded with the salt the live extension already uses, so equal values stay equal text.
+    const salt = recordedSalt(live.settings[DIGESTS_KEY]) ?? protect.salt
+    patch.configurationSettings = {
+      ...patch.configurationSettings,
+      [DIGESTS_KEY]: digestSetting(protect.values, salt)
+    }
+  }
   return {
     patch,
-    changes: [...changes, ...missingProtected],
+    changes: [...changes, ...secrets],
     leftovers,
     disruptive: changes.flatMap(c => disruption(c, usage)),
-    protectedWrite: tlsChanged || missingProtected.length > 0,
-    impossible: impossibleChanges(live, leftovers)
+    protectedWrite,
+    impossible: [
+      ...impossibleChanges(live, leftovers),
+      ...(protectedWrite ? unsuppliable(live, protect?.values ?? protectedSettings(req)) : [])
+    ]
   }
+}
+
+/**
+ * Protected keys to send: new ones, and (when the values are known) changed ones, told by their
+ * digests. Values never appear; `desired` says only `(set)` or `(changed)`.
+ */
+function protectedChanges(
+  req: ExtensionRequest,
+  live: LiveExtension,
+  protect: ProtectedValues | undefined
+): Difference[] {
+  const values = protect?.values ?? protectedSettings(req)
+  const added = Object.keys(values).filter(k => !live.protectedKeys.includes(k))
+  const changed = protect
+    ? changedProtectedKeys(values, live.settings[DIGESTS_KEY]).filter(k => !added.includes(k))
+    : []
+  return [
+    ...added.map(k => ({ path: `protectedSettings.${k}`, desired: '(set)' })),
+    ...changed.map(k => ({ path: `protectedSettings.${k}`, desired: '(changed)', actual: '(set)' }))
+  ]
+}
+
+/** A protected write replaces them all: every live key must be sent again, or it is lost. */
+function unsuppliable(live: LiveExtension, values: Record<string, string>): string[] {
+  return live.protectedKeys
+    .filter(k => !(k in values))
+    .map(
+      k =>
+        `Protected setting ${k} is on the live extension, and this update must send the protected settings whole, but the inputs do not give ${k}: it would be lost. Give ${k}=<value> in config-protected.`
+    )
 }
 
 /** Changed public keys (both service-type flags whenever one changes: the merge would keep a stale one). */
@@ -147,7 +220,7 @@ function patchOf(
     if (PAIRED.includes(key)) for (const k of PAIRED) settings[k] = desired[k]!
   }
   const patch: ExtensionPatch = {}
-  if (changes.some(c => c.path === 'version')) patch.version = req.version
+  if (changes.some(c => c.path === 'version')) patch.version = req.version ?? null
   if (changes.some(c => c.path === 'releaseTrain')) patch.releaseTrain = req.releaseTrain
   if (changes.some(c => c.path === 'autoUpgradeMinorVersion'))
     patch.autoUpgradeMinorVersion = req.autoUpgradeMinorVersion
@@ -159,6 +232,10 @@ function envelopeChanges(req: ExtensionRequest, live: LiveExtension): Difference
   const out: Difference[] = []
   if (req.version !== undefined && req.version !== live.version) {
     out.push({ path: 'version', desired: req.version, actual: live.version })
+  }
+  // Auto-upgrade asked for on a pinned extension: the pin must go in the same PATCH.
+  if (req.version === undefined && req.autoUpgradeMinorVersion === true && live.version) {
+    out.push({ path: 'version', desired: undefined, actual: live.version })
   }
   if (req.releaseTrain.toLowerCase() !== (live.releaseTrain ?? 'stable').toLowerCase()) {
     out.push({ path: 'releaseTrain', desired: req.releaseTrain, actual: live.releaseTrain })
