@@ -1,5 +1,5 @@
 /** delete, end to end: idempotent, forceDelete passed through, only a 404 means absent. */
-import { runIn, startWorld, worldInputs } from './helpers/azure-run.js'
+import { runIn, startWorld, worldInputs, writes } from './helpers/azure-run.js'
 import type { AzureWorld } from './helpers/azure-run.js'
 import { visibleLog } from './helpers/action.js'
 
@@ -12,6 +12,7 @@ afterEach(async () => {
 })
 
 const deletes = () => world.arm.requests.filter(r => r.method === 'DELETE')
+const create = () => runIn(world, { ...worldInputs(world), scenario: 'training' })
 
 test('deletes the extension and waits until ARM no longer has it', async () => {
   await runIn(world, { ...worldInputs(world), scenario: 'training' })
@@ -65,4 +66,32 @@ test('a dropped connection on the DELETE: the extension is read before anything 
   const ext = world.arm.requests.filter(r => /\/extensions\/arcml-extension$/i.test(r.path))
   const dropped = ext.findIndex(r => r.method === 'DELETE')
   expect(ext[dropped + 1]).toMatchObject({ method: 'GET' })
+})
+
+describe('an Arc cluster whose agents are gone', () => {
+  test('delete without force-delete stops before any write and suggests it', async () => {
+    await create()
+    world.arc.connectivityStatus = 'Offline'
+    const before = writes(world).length
+    const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
+    expect(run.failed).toBe(true)
+    expect(run.errors.join('\n')).toMatch(
+      /arc-cluster is Offline: its agents cannot remove the extension.*Set force-delete: true/
+    )
+    expect(writes(world).length).toBe(before)
+  })
+
+  test('with force-delete the resource is removed, and the cluster need not answer', async () => {
+    await create()
+    world.arc.connectivityStatus = 'Expired'
+    const run = await runIn(world, {
+      ...worldInputs(world),
+      mode: 'delete',
+      'force-delete': 'true'
+    })
+    expect(run.errors).toEqual([])
+    expect(run.outputs['provisioning-state']).toBe('Deleted')
+    const del = writes(world).find(w => w.method === 'DELETE')!
+    expect(del.query.forceDelete).toBe('true')
+  })
 })

@@ -166,6 +166,18 @@ export class Extensions {
   }
 
   private askCluster(ext: StoredExtension, kind: ExtensionOperationKind): Promise<ClusterOutcome> {
+    const { type, connectivityStatus } = ext.cluster
+    if (type === 'connectedClusters' && connectivityStatus !== 'Connected') {
+      // No agent answers. The real service keeps the operation open until they do (how long
+      // is not documented); the sandbox ends it Failed at once, the stricter reading for a test.
+      return Promise.resolve({
+        ok: false,
+        errorInfo: {
+          code: 'ExtensionOperationFailed',
+          message: `The cluster is ${connectivityStatus}: the Arc agents did not pick up the ${kind} of the extension.`
+        }
+      })
+    }
     const backend = this.deps.backendFor(ext.cluster)
     if (!backend) return Promise.resolve({ ok: true })
     if (kind === 'delete') return backend.deleteExtension(ext.name)

@@ -58,15 +58,6 @@ export async function readCluster(arm: Arm, ref: ClusterRef): Promise<ClusterFac
     )
   }
   const props = resource.properties ?? {}
-  if (
-    ref.type === 'connectedClusters' &&
-    props.connectivityStatus !== undefined &&
-    props.connectivityStatus !== 'Connected'
-  ) {
-    throw new PreflightError(
-      `Arc cluster ${ref.name} is ${props.connectivityStatus}: extensions cannot be installed until its agents reconnect. Check the azure-arc pods on the cluster and their egress (kubectl get pods -n azure-arc).`
-    )
-  }
   const nodeCount =
     ref.type === 'managedClusters'
       ? props.agentPoolProfiles?.reduce((sum, p) => sum + (p.count ?? 0), 0)
@@ -77,6 +68,7 @@ export async function readCluster(arm: Arm, ref: ClusterRef): Promise<ClusterFac
     type: ref.type,
     location: resource.location,
     nodeCount,
-    distribution: props.distribution
+    distribution: props.distribution,
+    connectivity: ref.type === 'connectedClusters' ? props.connectivityStatus : undefined
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '../azure/permissions.js'
 import { providerNamespaces, registerProvider, unregisteredProviders } from '../azure/providers.js'
 import { throwIfAny } from '../problems.js'
-import { needsRelay, validateAgainstCluster } from '../settings/index.js'
+import { connectivityRefusal, needsRelay, validateAgainstCluster } from '../settings/index.js'
 import type { ClusterFacts } from '../settings/index.js'
 import { whyNotChecked } from './cluster.js'
 import type { PreflightFacts, RunContext } from './context.js'
@@ -23,7 +23,12 @@ export async function preflight(ctx: RunContext): Promise<PreflightFacts> {
   const { arm, ref, plan, log } = ctx
   const cluster = await readCluster(arm, ref.cluster)
   log.info(describeCluster(cluster))
-  if (plan.inputs.mode === 'delete') await checkAccess(ctx, cluster, 'delete')
+  const mode = plan.inputs.mode
+  if (mode === 'apply' || mode === 'delete') {
+    const refusal = connectivityRefusal(cluster, mode, plan.inputs.forceDelete)
+    if (refusal) throw new PreflightError(refusal)
+  }
+  if (mode === 'delete') await checkAccess(ctx, cluster, 'delete')
   if (plan.inputs.mode !== 'apply' || !plan.request) return { cluster }
   throwIfAny(validateAgainstCluster(plan.request, cluster))
   const unregistered = await checkAccess(ctx, cluster, 'apply')
@@ -103,5 +108,9 @@ function describeCluster(c: ClusterFacts): string {
     c.nodeCount === undefined
       ? 'node count unknown'
       : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`
-  return `Cluster ${c.name}: ${c.type} in ${c.location}, ${nodes}${c.distribution ? `, ${c.distribution}` : ''}.`
+  const details = [c.distribution, c.connectivity]
+    .filter(Boolean)
+    .map(d => `, ${d}`)
+    .join('')
+  return `Cluster ${c.name}: ${c.type} in ${c.location}, ${nodes}${details}.`
 }

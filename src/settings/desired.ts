@@ -15,6 +15,8 @@ export interface ClusterFacts {
   nodeCount?: number
   /** Arc only: `properties.distribution`, e.g. `openshift`, `k3s`, `aks`. */
   distribution?: string
+  /** Arc only: `Connected`, `Connecting`, `Offline`, `Expired`: whether its agents answer. */
+  connectivity?: string
 }
 
 /** The Azure Relay hybrid connection an Arc cluster's relayserver uses. */

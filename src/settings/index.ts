@@ -7,7 +7,7 @@ import { requestWarnings, validateRequest } from './validate.js'
 
 export type { ExtensionRequest } from './request.js'
 export * from './desired.js'
-export { validateAgainstCluster } from './validate.js'
+export { connectivityRefusal, validateAgainstCluster } from './validate.js'
 
 export interface PlannedRequest {
   request: ExtensionRequest

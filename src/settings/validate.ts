@@ -51,6 +51,24 @@ export function validateRequest(req: ExtensionRequest, inputs: ActionInputs): Pr
 }
 
 /** Rules that need the cluster resource: run after it is read, still before any write. */
+/**
+ * Whether a mode can act on an Arc cluster whose agents do not answer: nothing can be installed;
+ * a delete cannot be finished by the agents, so only a forced delete (the resource alone) can. Pure.
+ */
+export function connectivityRefusal(
+  cluster: ClusterFacts,
+  mode: 'apply' | 'delete',
+  forceDelete: boolean
+): string | undefined {
+  const status = cluster.connectivity
+  if (status === undefined || status === 'Connected') return undefined
+  if (mode === 'apply') {
+    return `Arc cluster ${cluster.name} is ${status}: extensions cannot be installed until its agents reconnect. Check the azure-arc pods on the cluster and their egress (kubectl get pods -n azure-arc).`
+  }
+  if (forceDelete) return undefined
+  return `Arc cluster ${cluster.name} is ${status}: its agents cannot remove the extension from the cluster, so a delete would not finish. Set force-delete: true to remove the extension resource from Azure now (what it installed stays on the cluster until the agents reconnect or the cluster is cleaned up).`
+}
+
 export function validateAgainstCluster(req: ExtensionRequest, cluster: ClusterFacts): Problem[] {
   const nodes = cluster.nodeCount
   if (
