@@ -69,7 +69,8 @@ test('a healthy install is recognised: every component ready, reported in output
   // The Arc sandbox has 3 nodes: HA on, one router replica per node.
   expect(components.find(c => c.name === 'azureml-fe-v2')).toMatchObject({ ready: 3, desired: 3 })
   expect(r.summary).toContain('### Components')
-  expect(r.summary).toMatch(/\| azureml-fe-v2 \| Deployment \| Ready \| 3\/3 \|/)
+  expect(r.summary).toMatch(/\| ✅ Ready \| azureml-fe-v2 \| Deployment \| 3\/3 \|/)
+  expect(r.summary).toMatch(/<details><summary>azureml-fe-v2: 3 pods<\/summary>/)
 })
 
 test.each<[string, string, PodFault, Record<string, string>, string, RegExp]>([

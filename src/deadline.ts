@@ -2,7 +2,11 @@
 export class Deadline {
   private readonly end: number
 
-  constructor(budgetMs: number) {
+  /** `cancelled` aborts when the workflow is cancelled (SIGINT or SIGTERM). */
+  constructor(
+    budgetMs: number,
+    readonly cancelled: AbortSignal = new AbortController().signal
+  ) {
     this.end = Date.now() + budgetMs
   }
 
@@ -14,13 +18,44 @@ export class Deadline {
     return this.remainingMs() === 0
   }
 
-  /** Aborts when the budget is spent. */
-  signal(): AbortSignal {
-    return AbortSignal.timeout(Math.max(1, this.remainingMs()))
+  /** Aborts when the budget is spent or the run is cancelled, `graceMs` after the budget at most. */
+  signal(graceMs = 0): AbortSignal {
+    return AbortSignal.any([
+      AbortSignal.timeout(Math.max(1, this.remainingMs() + graceMs)),
+      this.cancelled
+    ])
   }
 }
 
 /** The budget ran out; the message says where the run was. */
 export class TimeoutError extends Error {
   override name = 'TimeoutError'
+}
+
+/** The workflow was cancelled; `phase` says where the run was. */
+export class CancelledError extends Error {
+  override name = 'CancelledError'
+  constructor(
+    readonly signal: string,
+    readonly phase: string
+  ) {
+    super(`The run was cancelled (${signal}) during the ${phase} phase.`)
+  }
+}
+
+/** `work`, or a CancelledError as soon as `cancelled` aborts, whichever comes first. */
+export function unlessCancelled<T>(
+  work: () => Promise<T>,
+  cancelled: AbortSignal,
+  phase: string
+): Promise<T> {
+  const error = () => new CancelledError(String(cancelled.reason ?? 'cancelled'), phase)
+  if (cancelled.aborted) return Promise.reject(error())
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(error())
+    cancelled.addEventListener('abort', stop, { once: true })
+    work()
+      .then(resolve, reject)
+      .finally(() => cancelled.removeEventListener('abort', stop))
+  })
 }

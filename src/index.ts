@@ -1,3 +1,10 @@
 import { run } from './main.js'
 
-await run()
+// A cancelled workflow sends SIGINT, then SIGTERM: stop, and say what is known.
+const cancel = new AbortController()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => cancel.abort(signal))
+}
+await run(undefined, cancel.signal)
+// Whatever a cancelled phase left running (a watch, an operation's poll) must not hold the exit.
+if (cancel.signal.aborted) process.exit()

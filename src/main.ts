@@ -1,6 +1,6 @@
 import { connectAzure } from './azure/connect.js'
 import { extensionRef } from './azure/extension.js'
-import { Deadline } from './deadline.js'
+import { Deadline, unlessCancelled } from './deadline.js'
 import { checkCluster, clusterEvidence } from './modes/cluster.js'
 import { EXTENSION_STEP, preflight } from './modes/index.js'
 import type { RunContext } from './modes/index.js'
@@ -17,29 +17,35 @@ import type { Runner } from './runner.js'
  * differ inside the Extension and Cluster phases only. The report is published whatever
  * happened, so every output is always set.
  */
-export async function run(runner: Runner = actionsRunner()): Promise<void> {
+export async function run(
+  runner: Runner = actionsRunner(),
+  cancelled: AbortSignal = new AbortController().signal
+): Promise<void> {
   const report = new Report()
+  const phase = <T>(name: string, work: () => Promise<T>) =>
+    runner.phase(name, () => unlessCancelled(work, cancelled, name))
   let ctx: RunContext | undefined
   try {
-    const plan = await runner.phase('Inputs', () => planRun(runner, report))
+    const plan = await phase('Inputs', () => planRun(runner, report))
     const { inputs } = plan
-    const arm = await runner.phase('Sign-in', () => connectAzure(inputs, runner))
+    const arm = await phase('Sign-in', () => connectAzure(inputs, runner))
     ctx = {
       plan,
       arm,
       ref: extensionRef(inputs),
-      deadline: new Deadline(inputs.timeoutMs),
+      deadline: new Deadline(inputs.timeoutMs, cancelled),
       log: runner,
       mask: runner.mask,
-      seen: live => report.extension(live)
+      seen: live => report.extension(live),
+      sending: () => (report.writeSent = true)
     }
-    const facts = await runner.phase('Preflight', () => preflight(ctx!))
-    const outcome = await runner.phase('Extension', () => EXTENSION_STEP[inputs.mode](ctx!, facts))
+    const facts = await phase('Preflight', () => preflight(ctx!))
+    const outcome = await phase('Extension', () => EXTENSION_STEP[inputs.mode](ctx!, facts))
     report.record(outcome)
-    report.cluster(await runner.phase('Cluster', () => checkCluster(ctx!, outcome)))
+    report.cluster(await phase('Cluster', () => checkCluster(ctx!, outcome)))
   } catch (err) {
     recordFailure(report, err)
-    report.cluster(await runner.phase('Cluster', () => clusterEvidence(ctx, err)))
+    report.cluster(await phase('Cluster', () => clusterEvidence(ctx, err)).catch(() => undefined))
   }
   await runner.phase('Report', async () => publish(report, runner))
 }

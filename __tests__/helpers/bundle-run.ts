@@ -16,12 +16,21 @@ const DIST = new URL('../../dist/index.js', import.meta.url).pathname
 export interface BundleRun extends ActionRun {
   /** Wall time of the step, from spawn to exit. */
   ms: number
+  /** With `cancel`: from the signal to the exit. */
+  exitAfterSignalMs?: number
+}
+
+/** Cancels the step as a runner does: `signal` once its output matches `when`. */
+export interface Cancel {
+  when: RegExp
+  signal: NodeJS.Signals
 }
 
 export async function runBundle(
   sandbox: Sandbox,
   inputs: Record<string, string>,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  cancel?: Cancel
 ): Promise<BundleRun> {
   const dir = await mkdtemp(join(tmpdir(), 'bundle-run-'))
   const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')]
@@ -42,19 +51,28 @@ export async function runBundle(
   for (const [name, value] of Object.entries(inputs))
     childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   const started = Date.now()
+  let signalledAt: number | undefined
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>(resolve => {
     const child = spawn(process.execPath, [DIST], { env: childEnv })
     const out: Buffer[] = []
-    child.stdout.on('data', (c: Buffer) => out.push(c))
-    child.stderr.on('data', (c: Buffer) => out.push(c))
+    const take = (c: Buffer) => {
+      out.push(c)
+      if (cancel && signalledAt === undefined && cancel.when.test(Buffer.concat(out).toString())) {
+        signalledAt = Date.now()
+        child.kill(cancel.signal)
+      }
+    }
+    child.stdout.on('data', take)
+    child.stderr.on('data', take)
     child.on('close', c => resolve({ code: c ?? 1, stdout: Buffer.concat(out).toString('utf8') }))
   })
   const ms = Date.now() - started
+  const exitAfterSignalMs = signalledAt === undefined ? undefined : Date.now() - signalledAt
   const outputs = parseOutputs(await readFile(outputFile, 'utf8'))
   const summary = await readFile(summaryFile, 'utf8')
   await rm(dir, { recursive: true, force: true })
   const errors = stdout.split('\n').filter(l => l.startsWith('::error'))
-  const result = { stdout, outputs, summary, failed: code !== 0, errors, ms }
+  const result = { stdout, outputs, summary, failed: code !== 0, errors, ms, exitAfterSignalMs }
   expectNoLeaks(result)
   return result
 }

@@ -156,8 +156,11 @@ function throttled(options: CheckOptions): (a: Assessment) => void {
   }
 }
 
-/** The caller's signal, and the deadline's so a wait never outlives the run's budget by much. */
+/**
+ * The caller's signal, and the deadline's: a wait never outlives the run's budget by much (the
+ * last decision comes from the watch's own timer), and stops at once when the run is cancelled.
+ */
 function signalOf(options: CheckOptions): AbortSignal {
-  const deadline = AbortSignal.timeout(options.deadline.remainingMs() + 5_000)
+  const deadline = options.deadline.signal(5_000)
   return options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
 }

@@ -1,18 +1,20 @@
+import { randomBytes } from 'node:crypto'
 import { converge, getExtension } from '../azure/extension.js'
 import type { ExtensionWrite } from '../azure/extension.js'
 import { RefusedError } from '../azure/errors.js'
 import { findOrCreateRelay, readRelay } from '../azure/relay.js'
+import type { RelayTarget } from '../azure/relay.js'
+import { ClusterFailedError } from '../cluster/errors.js'
 import { decideApply } from '../settings/decide.js'
+import type { ProtectedValues, UpdatePlan } from '../settings/diff.js'
 import {
   desiredExtension,
   needsRelay,
   protectedSettings,
   sideResourceSettings
 } from '../settings/index.js'
-import type { SideResources } from '../settings/index.js'
-import type { UpdatePlan } from '../settings/diff.js'
+import type { RelayFacts } from '../settings/index.js'
 import type { LiveExtension } from '../settings/live.js'
-import { ClusterFailedError } from '../cluster/errors.js'
 import { operationWatch } from './cluster.js'
 import type { ExtensionOutcome, PreflightFacts, RunContext } from './context.js'
 
@@ -22,20 +24,19 @@ export async function applyExtension(
   facts: PreflightFacts
 ): Promise<ExtensionOutcome> {
   let changes: UpdatePlan['changes'] | undefined
+  const secrets = protectedFacts(ctx, facts)
   const next = async (live: LiveExtension | undefined) => {
     ctx.seen(live)
-    const write = await applyWrite(ctx, facts, live)
+    const write = await applyWrite(ctx, facts, live, live ? await secrets() : undefined)
     if (write?.kind === 'update') changes = write.changes
     return write
   }
-  const { live, changed } = await converge(
-    ctx.arm,
-    ctx.ref,
-    ctx.deadline,
-    ctx.log.info,
+  const { live, changed } = await converge(ctx.arm, ctx.ref, ctx.deadline, {
+    log: ctx.log.info,
     next,
-    operationWatch(ctx)
-  ).catch(async (err: unknown) => {
+    watch: operationWatch(ctx),
+    sending: ctx.sending
+  }).catch(async (err: unknown) => {
     // The cluster failed while the operation ran: report where the extension stands now.
     if (err instanceof ClusterFailedError)
       ctx.seen(await getExtension(ctx.arm, ctx.ref).catch(() => undefined))
@@ -53,7 +54,8 @@ export async function applyExtension(
 async function applyWrite(
   ctx: RunContext,
   facts: PreflightFacts,
-  live: LiveExtension | undefined
+  live: LiveExtension | undefined,
+  protect: ProtectedValues | undefined
 ): Promise<ExtensionWrite | undefined> {
   const request = ctx.plan.request!
   const decision = decideApply({
@@ -61,7 +63,8 @@ async function applyWrite(
     cluster: facts.cluster,
     live,
     usage: facts.usage,
-    allowDisruptiveUpdate: ctx.plan.inputs.allowDisruptiveUpdate
+    allowDisruptiveUpdate: ctx.plan.inputs.allowDisruptiveUpdate,
+    protect
   })
   switch (decision.kind) {
     case 'refuse':
@@ -75,26 +78,68 @@ async function applyWrite(
           ? `The extension is ${decision.replacing} from an earlier operation; sending the whole body again (PUT).`
           : 'Creating the extension (PUT).'
       )
-      const side = await sideResources(ctx, facts, 'create')
+      const relay = needsRelay(request)
+        ? await findOrCreateRelay(
+            ctx.arm,
+            relayTarget(ctx, facts),
+            ctx.mask,
+            ctx.log.info,
+            ctx.deadline
+          )
+        : undefined
+      const side = { relay, digestSalt: protect?.salt ?? newSalt() }
       return { kind: 'create', body: desiredExtension(request, facts.cluster, side).body }
     }
     case 'update': {
       const { plan } = decision
       noteLeftovers(ctx, plan)
       ctx.log.info(`Updating the extension (PATCH): ${plan.changes.map(c => c.path).join(', ')}.`)
-      const patch = { ...plan.patch }
-      if (plan.protectedWrite) {
-        // The service replaces protected settings whole: send every one the extension needs.
-        const side = await sideResources(ctx, facts, 'update')
-        patch.configurationProtectedSettings = {
-          ...protectedSettings(request),
-          ...sideResourceSettings(request, side).protected
-        }
-      }
+      // The service replaces protected settings whole: the plan has checked that every live key
+      // is among the values sent.
+      const patch = plan.protectedWrite
+        ? { ...plan.patch, configurationProtectedSettings: protect!.values }
+        : plan.patch
       return { kind: 'update', patch, changes: plan.changes }
     }
   }
 }
+
+/**
+ * Every protected value an update could send, read once per run: the user's, the TLS material,
+ * and on Arc the Relay connection string read again with listKeys (a regenerated key is a change).
+ */
+function protectedFacts(ctx: RunContext, facts: PreflightFacts): () => Promise<ProtectedValues> {
+  let read: Promise<ProtectedValues> | undefined
+  return () => (read ??= readProtected(ctx, facts))
+}
+
+async function readProtected(ctx: RunContext, facts: PreflightFacts): Promise<ProtectedValues> {
+  const request = ctx.plan.request!
+  const relay = needsRelay(request) ? await existingRelay(ctx, facts) : undefined
+  const fromRelay = relay ? sideResourceSettings(request, { relay }).protected : {}
+  return { values: { ...protectedSettings(request), ...fromRelay }, salt: newSalt() }
+}
+
+/** The Relay's keys, or undefined when it is gone (the plan then names what cannot be sent). */
+async function existingRelay(
+  ctx: RunContext,
+  facts: PreflightFacts
+): Promise<RelayFacts | undefined> {
+  return readRelay(ctx.arm, relayTarget(ctx, facts), ctx.mask).catch((err: Error) => {
+    ctx.log.info(`The Azure Relay could not be read: ${err.message}`)
+    return undefined
+  })
+}
+
+function relayTarget(ctx: RunContext, facts: PreflightFacts): RelayTarget {
+  return {
+    resourceGroup: ctx.ref.cluster.resourceGroup,
+    clusterName: facts.cluster.name,
+    location: facts.cluster.location
+  }
+}
+
+const newSalt = () => randomBytes(16).toString('base64')
 
 function noteLeftovers(ctx: RunContext, plan: UpdatePlan): void {
   for (const l of plan.leftovers) {
@@ -102,24 +147,4 @@ function noteLeftovers(ctx: RunContext, plan: UpdatePlan): void {
       `Note: ${l.path}=${l.actual} is on the live extension but no longer in the inputs; an update cannot remove it.`
     )
   }
-}
-
-/** The Azure Relay an Arc extension needs (made as the az CLI makes it, on create only). */
-async function sideResources(
-  ctx: RunContext,
-  facts: PreflightFacts,
-  op: 'create' | 'update'
-): Promise<SideResources> {
-  const request = ctx.plan.request!
-  if (!needsRelay(request)) return {}
-  const target = {
-    resourceGroup: ctx.ref.cluster.resourceGroup,
-    clusterName: facts.cluster.name,
-    location: facts.cluster.location
-  }
-  const relay =
-    op === 'create'
-      ? await findOrCreateRelay(ctx.arm, target, ctx.mask, ctx.log.info)
-      : await readRelay(ctx.arm, target, ctx.mask)
-  return { relay }
 }

@@ -25,6 +25,8 @@ export interface RunContext {
   mask: (secret: string) => void
   /** Records the live extension each time it is read, so a failure still reports where it stands. */
   seen: (live: LiveExtension | undefined) => void
+  /** Records that a write is about to go out, so a cancelled run still reports `changed`. */
+  sending: () => void
 }
 
 /** Where the Extension phase left the extension, and what it did. */

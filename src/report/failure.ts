@@ -1,5 +1,6 @@
 import { OperationFailedError, RefusedError } from '../azure/errors.js'
 import { ClusterFailedError } from '../cluster/errors.js'
+import { CancelledError, TimeoutError } from '../deadline.js'
 import { ValidationError } from '../problems.js'
 import type { Report } from './report.js'
 
@@ -33,6 +34,21 @@ export function recordFailure(report: Report, err: unknown): void {
     report.problems.push(...err.assessment.problems)
     report.fail(
       `${err.message} ARM's operation may still be running: Helm rolls it back when its own timeout ends.`
+    )
+    return
+  }
+  if (err instanceof CancelledError || err instanceof TimeoutError)
+    report.changed ||= report.writeSent
+  if (err instanceof CancelledError) {
+    // A write may have been sent: ARM goes on with it whether or not anyone waits.
+    const inFlight =
+      report.target?.mode === 'apply' || report.target?.mode === 'delete'
+        ? err.phase === 'Extension'
+        : false
+    report.fail(
+      inFlight
+        ? `${err.message} An ARM operation on the extension may still be running: check its provisioning state before running again.`
+        : err.message
     )
     return
   }

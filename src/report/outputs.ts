@@ -20,8 +20,15 @@ export function outputsOf(r: Report): Record<string, string> {
 
 /** The `report` output: all of the above in one object, plus the problems. */
 export function reportJson(r: Report): Record<string, unknown> {
+  const t = r.target
   return {
-    ...r.target,
+    ...(t && {
+      mode: t.mode,
+      clusterName: t.clusterName,
+      clusterType: t.clusterType,
+      resourceGroup: t.resourceGroup,
+      extensionName: t.extensionName
+    }),
     succeeded: r.failure === undefined,
     failure: r.failure,
     provisioningState: r.provisioningState,

@@ -1,3 +1,4 @@
+import { resolveCloud } from '../azure/cloud.js'
 import type { ActionInputs, Mode } from '../inputs.js'
 import type { Problem } from '../problems.js'
 import type { Difference } from '../settings/diff.js'
@@ -16,8 +17,9 @@ export interface Target {
   clusterType: string
   resourceGroup: string
   extensionName: string
-  /** ARM endpoint, for the portal link of sovereign clouds. */
-  cloud?: string
+  /** The cloud's Azure portal and the tenant, for links to the extension. */
+  portal: string
+  tenantId: string
 }
 
 /**
@@ -32,6 +34,8 @@ export class Report {
   extensionVersion = ''
   /** Whether this run wrote to Azure. */
   changed = false
+  /** A write went out; if the run stops before its answer, it may have changed Azure. */
+  writeSent = false
   /** What this run's update sent: setting, was, now (protected values never appear). */
   changes: Difference[] = []
   drift: Difference[] = []
@@ -53,7 +57,9 @@ export class Report {
       clusterName: inputs.clusterName,
       clusterType: inputs.clusterType,
       resourceGroup: inputs.resourceGroup,
-      extensionName: inputs.extensionName
+      extensionName: inputs.extensionName,
+      portal: resolveCloud(inputs.environment).portal,
+      tenantId: inputs.tenantId
     }
     this.failOnDrift = inputs.mode === 'drift' && inputs.failOnDrift
   }
