@@ -4,10 +4,17 @@ export default {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // @actions/workflow-parser's JSON schemas, without jest's import-attribute warning.
+    '^\\.\\./(workflow|action)-v1\\.0\\.min\\.json$': '<rootDir>/__tests__/helpers/$1-schema.cjs',
+    '^(\\.{1,2}/.*)\\.js$': '$1'
+  },
   transform: {
+    // tsconfig's isolatedModules makes ts-jest transpile only: `tsc --noEmit` type-checks.
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
+  // Most end-to-end tests wait on sockets and timers: two workers use both cores.
+  maxWorkers: 2,
   // The sandbox's TLS material, made once for every test file.
   globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.ts',
