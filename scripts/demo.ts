@@ -12,6 +12,21 @@ import type { Sandbox } from '../sandbox/index.js'
 const ACTION = new URL('../dist/index.js', import.meta.url).pathname
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 
+/** Long JSON outputs (components, report) cut to a line; the summary shows them in full. */
+const clip = (v: string) => (v.length > 160 ? `${v.slice(0, 157)}…` : v)
+
+/** The summary's Markdown as a terminal shows it: the collapsible pod lists left folded. */
+function forTerminal(markdown: string): string {
+  return markdown
+    .replace(
+      /(<details>[\s\S]*?<\/details>\s*)+/,
+      "(each component's pods are listed, folded, in the summary)\n"
+    )
+    .replace(/<br>/g, ' / ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
 async function step(
   sandbox: Sandbox,
   title: string,
@@ -41,7 +56,9 @@ async function step(
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     AZUREML_ACTION_POLL_MS: '250',
-    AZUREML_ACTION_RETRY_MS: '200'
+    AZUREML_ACTION_RETRY_MS: '200',
+    // The cluster checks' graces, shortened from minutes so that a fault is diagnosed at once.
+    AZUREML_ACTION_GRACE_MS: '1500'
   }
   for (const [name, value] of Object.entries({ ...base, ...inputs }))
     env[`INPUT_${name.toUpperCase()}`] = value
@@ -70,13 +87,13 @@ async function step(
     )
   ]
   console.log(`  step ${code === 0 ? 'succeeded' : 'failed'}; outputs:`)
-  for (const m of outputs) console.log(`    ${m[1]} = ${m[3]}`)
-  const summary = (await readFile(summaryFile, 'utf8')).trim()
+  for (const m of outputs) console.log(`    ${m[1]} = ${clip(m[3]!)}`)
+  const summary = forTerminal(await readFile(summaryFile, 'utf8'))
   if (summary) console.log(`  job summary:\n${summary.replace(/^/gm, '    ')}`)
   await rm(dir, { recursive: true, force: true })
 }
 
-const sandbox = await startSandbox({ kube: { podStepMs: 150 } })
+const sandbox = await startSandbox({ kube: { podStepMs: 100, terminationGraceMs: 1500 } })
 try {
   console.log(
     bold(
@@ -88,19 +105,35 @@ try {
     'inference-router-service-type': 'NodePort',
     'allow-insecure-connections': 'true'
   }
-  await step(sandbox, '1. apply: create the extension on the Arc cluster', both)
+  await step(
+    sandbox,
+    '1. apply: training and inference on a 3-node Arc cluster, pods verified',
+    both
+  )
   await step(sandbox, '2. apply again with the same inputs: nothing to write', both)
+  await step(sandbox, '3. verify: the promotion gate, read-only', { mode: 'verify' })
+  changeByHand(sandbox)
+  await step(sandbox, '4. drift: someone turned the Prometheus operator off by hand', {
+    ...both,
+    mode: 'drift'
+  })
+  sandbox.kube.controller.faults.set('gateway', { kind: 'CrashLoopBackOff' })
+  await step(sandbox, '5. verify: the gateway now crashes; diagnosed with its fix', {
+    mode: 'verify',
+    timeout: '2m'
+  })
+  sandbox.kube.controller.faults.clear()
   sandbox.kube.workloads.addTrainingJob('nightly-train')
-  sandbox.kube.workloads.addOnlineDeployment('fraud-scoring', 'blue')
-  await step(sandbox, '3. apply turning training off: refused as disruptive', {
-    ...both,
-    scenario: 'inference'
+  await step(sandbox, '6. apply turning inference off while jobs run: refused as disruptive', {
+    scenario: 'training'
   })
-  await step(sandbox, '4. apply with a config the seed document used (legacy keys, translated)', {
-    ...both,
-    config: 'inferenceLoadBalancerHA=False\nreuseExistingPromOp=False'
-  })
-  await step(sandbox, '5. delete', { mode: 'delete' })
+  await step(sandbox, '7. delete: waits until the pods have left azureml', { mode: 'delete' })
 } finally {
   await sandbox.stop()
+}
+
+/** What `az k8s-extension update --config installPromOp=false` would leave behind. */
+function changeByHand(s: Sandbox): void {
+  for (const ext of s.arm.extensions.store.values()) ext.settings.installPromOp = 'false'
+  console.log(`\n${bold('━━ (by hand) az k8s-extension update … --config installPromOp=false')}`)
 }

@@ -45,7 +45,9 @@ export async function run(
     report.cluster(await phase('Cluster', () => checkCluster(ctx!, outcome)))
   } catch (err) {
     recordFailure(report, err)
-    report.cluster(await phase('Cluster', () => clusterEvidence(ctx, err)).catch(() => undefined))
+    // Once Azure was reached, the cluster may hold the evidence of what failed.
+    if (ctx)
+      report.cluster(await phase('Cluster', () => clusterEvidence(ctx, err)).catch(() => undefined))
   }
   await runner.phase('Report', async () => publish(report, runner))
 }
