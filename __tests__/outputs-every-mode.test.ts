@@ -13,10 +13,10 @@ const OUTPUTS = [
 ].map(m => m[1]!)
 
 let world: AzureWorld
-beforeAll(async () => {
+beforeEach(async () => {
   world = await startWorld()
 })
-afterAll(async () => {
+afterEach(async () => {
   await world.stop()
 })
 
@@ -40,36 +40,51 @@ test('the contract lists the outputs checked here', () => {
   expect(OUTPUTS).toEqual(expect.arrayContaining(['provisioning-state', 'report', 'drifted']))
 })
 
-// In order: each row runs against the extension the rows before it left.
-test.each([
-  ['apply, creating', { ...TRAINING }, false, 'Succeeded', []],
-  ['verify', { mode: 'verify' }, false, 'Succeeded', []],
-  ['drift, clean', { ...TRAINING, mode: 'drift' }, false, 'Succeeded', []],
+/** What each row starts from: an empty cluster, or one with the extension the inputs describe. */
+type Given = 'nothing' | 'extension'
+
+test.each<[string, Given, Record<string, string>, boolean, string, string[]]>([
+  ['apply, creating', 'nothing', TRAINING, false, 'Succeeded', []],
+  ['verify', 'extension', { mode: 'verify' }, false, 'Succeeded', []],
+  ['drift, clean', 'extension', { ...TRAINING, mode: 'drift' }, false, 'Succeeded', []],
   [
     'drift, drifted',
-    { scenario: 'training', config: 'installPromOp=false', mode: 'drift' },
+    'extension',
+    { ...TRAINING, config: 'installPromOp=false', mode: 'drift' },
     true,
     'Succeeded',
     []
   ],
   [
     'apply, refused as disruptive',
+    'extension',
     { scenario: 'inference', 'allow-insecure-connections': 'true' },
     true,
     'Succeeded',
     ['DisruptiveUpdate']
   ],
-  ['verify, invalid input', { mode: 'verify', timeout: 'soon' }, true, '', ['InvalidInput']],
-  ['delete', { mode: 'delete' }, false, 'Deleted', []],
-  ['delete, already gone', { mode: 'delete' }, false, 'NotFound', []],
-  ['verify, extension missing', { mode: 'verify' }, true, 'NotFound', []]
-])('%s: every output is set', async (_name, inputs, fails, state, reasons) => {
+  [
+    'verify, invalid input',
+    'extension',
+    { mode: 'verify', timeout: 'soon' },
+    true,
+    '',
+    ['InvalidInput']
+  ],
+  ['delete', 'extension', { mode: 'delete' }, false, 'Deleted', []],
+  ['delete, already gone', 'nothing', { mode: 'delete' }, false, 'NotFound', []],
+  ['verify, extension missing', 'nothing', { mode: 'verify' }, true, 'NotFound', []]
+])('%s: every output is set', async (_name, given, inputs, fails, state, reasons) => {
+  if (given === 'extension') await runIn(world, { ...worldInputs(world), ...TRAINING })
   const run = await runIn(world, { ...worldInputs(world), ...inputs })
   expect(run.failed).toBe(fails)
   expectEveryOutput(run)
   expect(run.outputs['provisioning-state']).toBe(state)
   const problems = JSON.parse(run.outputs.report!).problems as { reason: string }[]
   expect(problems.map(p => p.reason)).toEqual(reasons)
+  // The summary always carries the extension section, whatever the mode and outcome.
+  expect(run.summary).toContain(`AzureML extension · ${inputs.mode ?? 'apply'}`)
+  expect(run.summary).toContain('### Extension')
 })
 
 test('the log shows each phase as a group with its elapsed time', async () => {

@@ -30,14 +30,17 @@ export class WriteRejectedError extends Error {
   override name = 'WriteRejectedError'
 }
 
-/** The decision was to write nothing: a disruptive, impossible or mistaken update. */
+/** Why nothing may be written: a disruptive, impossible or mistaken update, and what to do. */
+export interface Refusal {
+  reason: string
+  message: string
+  fix: string
+}
+
+/** The decision was to write nothing; `refusal` says why. */
 export class RefusedError extends Error {
   override name = 'RefusedError'
-  constructor(
-    readonly reason: string,
-    message: string,
-    readonly fix: string
-  ) {
-    super(message)
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message)
   }
 }

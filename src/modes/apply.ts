@@ -68,7 +68,7 @@ async function applyWrite(
   })
   switch (decision.kind) {
     case 'refuse':
-      throw new RefusedError(decision.reason, decision.message, decision.fix)
+      throw new RefusedError(decision)
     case 'none':
       noteLeftovers(ctx, decision.plan)
       return undefined

@@ -53,11 +53,12 @@ export function recordFailure(report: Report, err: unknown): void {
     return
   }
   if (err instanceof RefusedError) {
-    report.fail(`The update was refused (${err.reason}): nothing was written.`, {
+    const { reason, message, fix } = err.refusal
+    report.fail(`The update was refused (${reason}): nothing was written.`, {
       component: 'extension',
-      reason: err.reason,
-      message: err.message,
-      fix: err.fix
+      reason,
+      message,
+      fix
     })
     return
   }
