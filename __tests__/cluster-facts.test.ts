@@ -575,6 +575,26 @@ test('isoTime: Date and string give the same whole-second ISO text; junk stays a
   expect(isoTime('yesterday')).toBe('yesterday')
 })
 
+test('isoTime: whole-second UTC text, returned as is where it may be, reads as Date reads it', () => {
+  // The shortcut must not keep what Date rolls over (Feb 30 → Mar 1, hour 24 → next day).
+  const digits = (n: number, width: number) => String(n).padStart(width, '0')
+  for (const [day, hour] of [
+    [28, 23],
+    [29, 0],
+    [30, 12],
+    [31, 5],
+    [1, 24],
+    [0, 0]
+  ] as const) {
+    for (const month of [0, 1, 2, 4, 12, 13]) {
+      const text = `2023-${digits(month, 2)}-${digits(day, 2)}T${digits(hour, 2)}:59:59Z`
+      const date = new Date(text)
+      const slow = Number.isNaN(date.getTime()) ? text : date.toISOString().replace(/\.\d+Z$/, 'Z')
+      expect(isoTime(text)).toBe(slow)
+    }
+  }
+})
+
 test('typed lists (Date timestamps) and watch JSON (string timestamps) reduce to the same facts', async () => {
   const { kube, kc } = await kubeWithClient({ nodes: [] })
   try {

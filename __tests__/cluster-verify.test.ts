@@ -225,3 +225,15 @@ function closedPort(): Promise<number> {
     })
   })
 }
+
+test('apply while azureml is still Terminating from a delete: refused before any write', async () => {
+  await start({ terminationGraceMs: 5000 })
+  await run(TRAINING)
+  // Without waiting for the pods to leave, as a workflow with wait-for-pods: false would.
+  await run({ mode: 'delete', 'wait-for-pods': 'false' })
+  const before = sandbox.arm.requests.filter(q => q.method !== 'GET').length
+  const r = await run(TRAINING)
+  expect(r.failed).toBe(true)
+  expect(r.errors.join('\n')).toMatch(/azureml namespace is still Terminating.*then run again/)
+  expect(sandbox.arm.requests.filter(q => q.method !== 'GET').length).toBe(before)
+})

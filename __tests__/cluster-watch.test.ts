@@ -2,6 +2,7 @@ import { createServer } from 'node:net'
 import { KubeConfig } from '@kubernetes/client-node'
 import { HEALTHCHECK_POD, type NamespaceSnapshot } from '../src/cluster/model.js'
 import { fatalError } from '../src/cluster/api-errors.js'
+import { PageQueue } from '../src/cluster/list-pages.js'
 import { watchNamespace, type WatchOptions } from '../src/cluster/watch.js'
 import type { InstalledExtension } from '../sandbox/contract.js'
 import { startKube, type KubeSandbox, type StartKubeOptions } from '../sandbox/kube/index.js'
@@ -157,6 +158,48 @@ test('lists page through everything; a burst of 300 new pods costs a handful of 
   expect(lines).toContainEqual(expect.stringMatching(/^nodes: listed 3 /))
   expect(sizes[0]).toBe(5)
   expect(sizes.length).toBeLessThanOrEqual(6)
+})
+
+test('a listed page that is not ASCII reads as UTF-8', async () => {
+  const kc = await start()
+  const pod = testPod('unicode')
+  pod.status = { phase: 'Pending', message: 'Größe überschritten — ☕ 容量' }
+  kube!.store.create('pods', pod)
+  const message = await watchNamespace(kc, FAST).until(
+    s => s.pods.find(p => p.name === 'unicode')?.message,
+    budget()
+  )
+  expect(message).toBe('Größe überschritten — ☕ 容量')
+})
+
+test('PageQueue: at most `limit` requests in flight, the rest in arrival order', async () => {
+  const queue = new PageQueue(2)
+  const started: number[] = []
+  const finish: (() => void)[] = []
+  let inFlight = 0
+  let most = 0
+  const request = (i: number, fail = false) =>
+    queue.run(async () => {
+      started.push(i)
+      most = Math.max(most, ++inFlight)
+      await new Promise<void>(resolve => (finish[i] = resolve))
+      inFlight--
+      if (fail) throw new Error(`page ${i}`)
+      return i
+    })
+  const results = [request(0, true), request(1), request(2), request(3)]
+  await eventually(() => started.length === 2)
+  finish[0]!()
+  // A failed request frees its slot like any other.
+  await expect(results[0]).rejects.toThrow('page 0')
+  await eventually(() => started.length === 3)
+  finish[1]!()
+  finish[2]!()
+  await eventually(() => started.length === 4)
+  finish[3]!()
+  await expect(Promise.all(results.slice(1))).resolves.toEqual([1, 2, 3])
+  expect(started).toEqual([0, 1, 2, 3])
+  expect(most).toBe(2)
 })
 
 test('an abort rejects with its reason and closes every watch', async () => {

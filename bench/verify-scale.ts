@@ -37,7 +37,7 @@ export type Served<T> = T & { serverCpuS: number }
 export interface Phases {
   /** Spawn to the Cluster phase: Node start, inputs, sign-in, preflight, the ARM read. */
   start: number
-  /** The Cluster phase's lists (one page at a time) until the last of nodes and pods is in. */
+  /** The Cluster phase's lists (two pages in flight) until the last of nodes and pods is in. */
   lists: number
   /** The last list to the verdict line: the first decision on the whole snapshot. */
   decision: number

@@ -139,7 +139,7 @@ function scaleNotes(s: ScaleResult): string[] {
   const outputs = mb(Math.max(...s.action.map(r => r.outputBytes)) / 1e6)
   return [
     `- Runs, scale: action ${each(s.action)}; kubectl ${each(s.kubectl)}. Every verify run ended healthy (exit 0, pods-ready true); the bench stops otherwise.`,
-    `- Where the action's scale time goes (medians, from its debug lines): start to the Cluster phase (Node, inputs, sign-in, preflight, ARM read) ${sec(m(r => r.phases.start))}; lists until nodes and pods are in (pages of 500, one at a time) ${sec(m(r => r.phases.lists))}; first decision on the full snapshot ${sec(m(r => r.phases.decision))}; report, outputs and exit ${sec(m(r => r.phases.finish))}.`,
+    `- Where the action's scale time goes (medians, from its debug lines): start to the Cluster phase (Node, inputs, sign-in, preflight, ARM read) ${sec(m(r => r.phases.start))}; lists until nodes and pods are in (pages of 500, two in flight across resources) ${sec(m(r => r.phases.lists))}; first decision on the full snapshot ${sec(m(r => r.phases.decision))}; report, outputs and exit ${sec(m(r => r.phases.finish))}.`,
     `- CPU (medians): the action ${cpu(m(r => r.cpuS!))} in the child and ${cpu(m(r => r.serverCpuS))} in the sandbox's API server (this process, serving the pages); kubectl ${cpu(median(kCpu))} and ${cpu(median(kServer))}. Peak RSS from GNU time (ru_maxrss, the VmHWM).`,
     `- Namespace seeded straight into the store in ${sec(s.seedMs)} (version 1.0.88, training on, NVIDIA plugin off: four DaemonSets on every node, no events); the action's step outputs (GITHUB_OUTPUT) were ${outputs}.`
   ]

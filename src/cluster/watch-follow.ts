@@ -9,6 +9,8 @@ import type { WatchSettings } from './watch.js'
 import type { Feed } from './watch-feed.js'
 
 const MAX_BACKOFF_MS = 8000
+/** List pages in flight across resources (see PageQueue). */
+const PAGES_IN_FLIGHT = 2
 /** A watch that ends cleanly sooner than this with nothing on it counts as a failure. */
 const MIN_WATCH_MS = 1000
 
@@ -24,7 +26,7 @@ export interface FeedEvents {
 export class Follower {
   private readonly watcher: Watch
   private readonly server: string
-  private readonly pages = new PageQueue()
+  private readonly pages = new PageQueue(PAGES_IN_FLIGHT)
   private readonly watches = new Set<AbortController>()
   private readonly wakers = new Set<() => void>()
 
