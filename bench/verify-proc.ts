@@ -7,6 +7,7 @@ import { cp, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Sandbox } from '../sandbox/index.js'
+import { inputEnv, parseOutputs, stepEnv, targetInputs } from '../sandbox/step.js'
 
 const DIST = new URL('../dist/', import.meta.url).pathname
 const GNU_TIME = '/usr/bin/time'
@@ -133,13 +134,15 @@ export async function runAction(
   const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')]
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
   const env: Record<string, string> = {
-    ...runnerEnv(sandbox),
+    ...stepEnv(sandbox),
+    // As the demo: ARM polled every 250 ms instead of the production 10 s.
+    AZUREML_ACTION_POLL_MS: '250',
+    AZUREML_ACTION_RETRY_MS: '200',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    ...(opts.debug ? { RUNNER_DEBUG: '1' } : {})
+    ...(opts.debug ? { RUNNER_DEBUG: '1' } : {}),
+    ...inputEnv({ ...targetInputs(sandbox), ...inputs })
   }
-  for (const [name, value] of Object.entries({ ...actionTarget(sandbox), ...inputs }))
-    env[`INPUT_${name.toUpperCase()}`] = value
   const exit = await timed(process.execPath, [bundle], { ...opts, env })
   const outputs = parseOutputs(await readFile(outputFile, 'utf8'))
   const [summaryBytes, outputBytes] = [
@@ -148,40 +151,6 @@ export async function runAction(
   ]
   await rm(dir, { recursive: true, force: true })
   return { ...exit, outputs, summaryBytes, outputBytes }
-}
-
-function runnerEnv(sandbox: Sandbox): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_URL,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-    NODE_EXTRA_CA_CERTS: sandbox.env.NODE_EXTRA_CA_CERTS,
-    NO_PROXY: sandbox.env.NO_PROXY,
-    // As the demo: ARM polled every 250 ms instead of the production 10 s.
-    AZUREML_ACTION_POLL_MS: '250',
-    AZUREML_ACTION_RETRY_MS: '200'
-  }
-}
-
-function actionTarget(sandbox: Sandbox): Record<string, string> {
-  return {
-    'subscription-id': sandbox.env.AZURE_SUBSCRIPTION_ID,
-    'tenant-id': sandbox.env.AZURE_TENANT_ID,
-    'client-id': sandbox.env.AZURE_CLIENT_ID,
-    'resource-group': sandbox.env.AZURE_RESOURCE_GROUP,
-    'cluster-name': sandbox.env.AZURE_CLUSTER_NAME,
-    'cluster-type': sandbox.env.AZURE_CLUSTER_TYPE,
-    'arm-endpoint': sandbox.env.ARM_ENDPOINT,
-    'authority-host': sandbox.env.AUTHORITY_HOST,
-    kubeconfig: sandbox.kubeconfigPath
-  }
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const m of text.matchAll(/^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm))
-    out[m[1]!] = m[3]!
-  return out
 }
 
 /** Throws with the child's last lines when a run did not end as it should. */

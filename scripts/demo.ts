@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSandbox } from '../sandbox/index.js'
 import type { Sandbox } from '../sandbox/index.js'
+import { inputEnv, parseOutputs, stepEnv, targetInputs } from '../sandbox/step.js'
 
 const ACTION = new URL('../dist/index.js', import.meta.url).pathname
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
@@ -36,32 +37,16 @@ async function step(
   const dir = await mkdtemp(join(tmpdir(), 'demo-step-'))
   const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')]
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
-  const base = {
-    'subscription-id': sandbox.env.AZURE_SUBSCRIPTION_ID,
-    'tenant-id': sandbox.env.AZURE_TENANT_ID,
-    'client-id': sandbox.env.AZURE_CLIENT_ID,
-    'resource-group': sandbox.env.AZURE_RESOURCE_GROUP,
-    'cluster-name': sandbox.env.AZURE_CLUSTER_NAME,
-    'cluster-type': sandbox.env.AZURE_CLUSTER_TYPE,
-    'arm-endpoint': sandbox.env.ARM_ENDPOINT,
-    'authority-host': sandbox.env.AUTHORITY_HOST,
-    kubeconfig: sandbox.kubeconfigPath
-  }
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_URL,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-    NODE_EXTRA_CA_CERTS: sandbox.env.NODE_EXTRA_CA_CERTS,
-    NO_PROXY: sandbox.env.NO_PROXY,
+    ...stepEnv(sandbox),
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     AZUREML_ACTION_POLL_MS: '250',
     AZUREML_ACTION_RETRY_MS: '200',
     // The cluster checks' graces, shortened from minutes so that a fault is diagnosed at once.
-    AZUREML_ACTION_GRACE_MS: '1500'
+    AZUREML_ACTION_GRACE_MS: '1500',
+    ...inputEnv({ ...targetInputs(sandbox), ...inputs })
   }
-  for (const [name, value] of Object.entries({ ...base, ...inputs }))
-    env[`INPUT_${name.toUpperCase()}`] = value
   for (const [k, v] of Object.entries(inputs)) {
     console.log(`  with ${k}: ${v.replace(/\n/g, '\n' + ' '.repeat(k.length + 9))}`)
   }
@@ -81,13 +66,9 @@ async function step(
     })
     child.on('close', c => resolve(c ?? 1))
   })
-  const outputs = [
-    ...(await readFile(outputFile, 'utf8')).matchAll(
-      /^(.+?)<<(ghadelimiter_\S+)\n([\s\S]*?)\n\2$/gm
-    )
-  ]
+  const outputs = parseOutputs(await readFile(outputFile, 'utf8'))
   console.log(`  step ${code === 0 ? 'succeeded' : 'failed'}; outputs:`)
-  for (const m of outputs) console.log(`    ${m[1]} = ${clip(m[3]!)}`)
+  for (const [name, value] of Object.entries(outputs)) console.log(`    ${name} = ${clip(value)}`)
   const summary = forTerminal(await readFile(summaryFile, 'utf8'))
   if (summary) console.log(`  job summary:\n${summary.replace(/^/gm, '    ')}`)
   await rm(dir, { recursive: true, force: true })

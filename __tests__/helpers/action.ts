@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../../src/main.js'
+import { inputEnv, parseOutputs } from '../../sandbox/step.js'
 
 export interface ActionRun {
   /** Everything the action wrote to stdout: log lines, annotations, `::add-mask::` commands. */
@@ -20,13 +21,6 @@ export interface RunnerEnv {
   ACTIONS_ID_TOKEN_REQUEST_URL: string
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: string
   [name: string]: string
-}
-
-export function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const re = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!
-  return out
 }
 
 /**
@@ -48,10 +42,9 @@ export async function runAction(
   Object.assign(process.env, env, {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_DEBUG: '1'
+    RUNNER_DEBUG: '1',
+    ...inputEnv(inputs)
   })
-  for (const [name, value] of Object.entries(inputs))
-    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   process.stdout.write = ((chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString())
     return true

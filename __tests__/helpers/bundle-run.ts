@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Sandbox } from '../../sandbox/index.js'
-import { expectNoLeaks, parseOutputs } from './action.js'
+import { inputEnv, parseOutputs, stepEnv } from '../../sandbox/step.js'
+import { expectNoLeaks } from './action.js'
 import type { ActionRun } from './action.js'
 
 const DIST = new URL('../../dist/index.js', import.meta.url).pathname
@@ -36,20 +37,15 @@ export async function runBundle(
   const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')]
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
   const childEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_URL,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-    NODE_EXTRA_CA_CERTS: sandbox.env.NODE_EXTRA_CA_CERTS,
-    NO_PROXY: '127.0.0.1,localhost',
+    ...stepEnv(sandbox),
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_DEBUG: '1',
     AZUREML_ACTION_POLL_MS: '20',
     AZUREML_ACTION_RETRY_MS: '20',
-    ...env
+    ...env,
+    ...inputEnv(inputs)
   }
-  for (const [name, value] of Object.entries(inputs))
-    childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   const started = Date.now()
   let signalledAt: number | undefined
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>(resolve => {

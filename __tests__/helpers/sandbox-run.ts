@@ -1,5 +1,6 @@
 import { startSandbox } from '../../sandbox/index.js'
 import type { Sandbox, SandboxOptions } from '../../sandbox/index.js'
+import { targetInputs } from '../../sandbox/step.js'
 import { trustSandboxCa } from '../../sandbox/trust.js'
 import { runAction } from './action.js'
 import type { ActionRun } from './action.js'
@@ -19,18 +20,7 @@ export async function startFullSandbox(opts: SandboxOptions = {}): Promise<Sandb
 
 /** The inputs that point the action at the sandbox's cluster. */
 export function sandboxInputs(s: Sandbox): Record<string, string> {
-  return {
-    'subscription-id': s.env.AZURE_SUBSCRIPTION_ID,
-    'tenant-id': s.env.AZURE_TENANT_ID,
-    'client-id': s.env.AZURE_CLIENT_ID,
-    'resource-group': s.env.AZURE_RESOURCE_GROUP,
-    'cluster-name': s.env.AZURE_CLUSTER_NAME,
-    'cluster-type': s.env.AZURE_CLUSTER_TYPE,
-    'arm-endpoint': s.env.ARM_ENDPOINT,
-    'authority-host': s.env.AUTHORITY_HOST,
-    kubeconfig: s.kubeconfigPath,
-    timeout: '2m'
-  }
+  return { ...targetInputs(s), timeout: '2m' }
 }
 
 export function runInSandbox(s: Sandbox, inputs: Record<string, string>): Promise<ActionRun> {
