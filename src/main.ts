@@ -46,8 +46,12 @@ export async function run(
   } catch (err) {
     recordFailure(report, err)
     // Once Azure was reached, the cluster may hold the evidence of what failed.
-    if (ctx)
-      report.cluster(await phase('Cluster', () => clusterEvidence(ctx, err)).catch(() => undefined))
+    const reached = ctx
+    if (reached) {
+      report.cluster(
+        await phase('Cluster', () => clusterEvidence(reached, err)).catch(() => undefined)
+      )
+    }
   }
   await runner.phase('Report', async () => publish(report, runner))
 }

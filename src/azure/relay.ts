@@ -1,5 +1,4 @@
-import { RelayAPI } from '@azure/arm-relay'
-import type { AccessKeys } from '@azure/arm-relay'
+import type { AccessKeys, RelayAPI } from '@azure/arm-relay'
 import type { RelayFacts } from '../settings/index.js'
 import { TimeoutError } from '../deadline.js'
 import type { Deadline } from '../deadline.js'
@@ -23,7 +22,9 @@ interface RelayCall {
   hc: string
 }
 
-function relayCall(arm: Arm, t: RelayTarget): RelayCall {
+/** The Relay client is loaded only by the runs that need a Relay (Arc), not at every start-up. */
+async function relayCall(arm: Arm, t: RelayTarget): Promise<RelayCall> {
+  const { RelayAPI } = await import('@azure/arm-relay')
   return {
     api: arm.sdk(RelayAPI),
     rg: t.resourceGroup,
@@ -45,7 +46,7 @@ export async function findOrCreateRelay(
   log: (line: string) => void,
   deadline?: Deadline
 ): Promise<RelayFacts> {
-  const c = relayCall(arm, t)
+  const c = await relayCall(arm, t)
   try {
     await c.api.hybridConnections.get(c.rg, c.ns, c.hc)
   } catch (err) {
@@ -92,7 +93,7 @@ export async function readRelay(
   t: RelayTarget,
   mask: (secret: string) => void
 ): Promise<RelayFacts> {
-  const c = relayCall(arm, t)
+  const c = await relayCall(arm, t)
   const keys = await readKeys(c, mask).catch((err: unknown) => {
     if (!isNotFound(err)) throw err
     throw new Error(

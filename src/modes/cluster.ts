@@ -57,10 +57,10 @@ export async function checkCluster(
 
 /** Beside a failed operation: what the cluster shows (a failed healthcheck, a pod's reason). */
 export async function clusterEvidence(
-  ctx: RunContext | undefined,
+  ctx: RunContext,
   err: unknown
 ): Promise<ClusterOutcome | undefined> {
-  if (!ctx || !(err instanceof OperationFailedError) || !err.live || whyNotChecked(ctx)) return
+  if (!(err instanceof OperationFailedError) || !err.live || whyNotChecked(ctx)) return
   const look = await ctx.plan
     .cluster!.look(targetOf(ctx, err.live), checkOptions(ctx))
     .catch((e: Error) => {
