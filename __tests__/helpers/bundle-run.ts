@@ -12,7 +12,9 @@ import { inputEnv, parseOutputs, stepEnv } from '../../sandbox/step.js'
 import { expectNoLeaks } from './action.js'
 import type { ActionRun } from './action.js'
 
-const DIST = new URL('../../dist/index.js', import.meta.url).pathname
+// AZUREML_ACTION_DIST runs another build of the bundle (scripts/bundle.sh with OUT=…).
+const DIST =
+  process.env.AZUREML_ACTION_DIST ?? new URL('../../dist/index.js', import.meta.url).pathname
 
 export interface BundleRun extends ActionRun {
   /** Wall time of the step, from spawn to exit. */
