@@ -3,6 +3,8 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // The fault suite and the bundle fuzzing are their own runs (npm run test:faults, test:fuzz).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/(faults|fuzz)/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // @actions/workflow-parser's JSON schemas, without jest's import-attribute warning.
