@@ -3,8 +3,9 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // The fault suite and the bundle fuzzing are their own runs (npm run test:faults, test:fuzz).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/(faults|fuzz)/'],
+  // The integration and fault suites and the bundle fuzzing are their own runs (npm run
+  // test:integration, test:faults, test:fuzz), each a step of .ci/run.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/(integration|faults|fuzz)/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // @actions/workflow-parser's JSON schemas, without jest's import-attribute warning.

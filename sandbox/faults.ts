@@ -19,7 +19,8 @@ export type FaultEffect =
 /** Builds the body a given service answers with for an injected status. */
 export type FaultBody = (status: number) => unknown
 
-function matches(match: FaultMatch, req: SandboxRequest): boolean {
+/** Whether a request is one `match` names (its `nth` and `times` aside). */
+export function matches(match: FaultMatch, req: Pick<SandboxRequest, 'method' | 'path'>): boolean {
   if (match.method && match.method.toUpperCase() !== req.method) return false
   if (match.path === undefined) return true
   if (typeof match.path === 'string') {

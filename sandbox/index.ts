@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startArm } from './arm/server.js'
 import type { ArmSandbox } from './arm/server.js'
+import { clusterId } from './arm/clusters.js'
 import type { ClusterRecord, ClusterType } from './arm/clusters.js'
+import { startBlackhole } from './blackhole.js'
 import { startEntra } from './entra.js'
 import type { EntraSandbox, FederatedCredential } from './entra.js'
 import { startKube } from './kube/index.js'
@@ -68,7 +70,13 @@ export const CLUSTER_NAMES: Record<ClusterType, string> = {
 }
 
 /** One subscription, `rg-ml`, an Arc and an AKS cluster in eastus; the chosen type is backed by kube. */
-function seed(arm: ArmSandbox, kube: KubeSandbox, subscriptionId: string, backed: ClusterType) {
+function seed(
+  arm: ArmSandbox,
+  kube: KubeSandbox,
+  subscriptionId: string,
+  backed: ClusterType,
+  openshift: boolean
+) {
   let chosen: ClusterRecord | undefined
   for (const type of ['connectedClusters', 'managedClusters'] as const) {
     const record = arm.clusters.add({
@@ -77,12 +85,64 @@ function seed(arm: ArmSandbox, kube: KubeSandbox, subscriptionId: string, backed
       name: CLUSTER_NAMES[type],
       type,
       location: 'eastus',
-      ...(type === backed ? { nodeCount: () => kube.backend.nodeCount() } : {})
+      ...(type === backed ? { nodeCount: () => kube.backend.nodeCount() } : {}),
+      // Arc reports what it found when the cluster was connected.
+      ...(type === backed && openshift && type === 'connectedClusters'
+        ? { distribution: 'openshift' }
+        : {})
     })
     if (type === backed) chosen = record
   }
   arm.setBackend(chosen!, kube.backend)
+  arm.runCommands.attach(chosen!, kube.kubeconfigYaml)
   return chosen!
+}
+
+const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630'
+
+/**
+ * The AKS cluster's access rules, read live from its ARM record: listClusterUserCredential hands
+ * out the API server (or, when private, an address that never answers); the API server takes
+ * Entra tokens for the AKS server app on Entra clusters, checks Azure RBAC data actions against
+ * the identity's role assignments, refuses the local account when local accounts are disabled,
+ * and answers only the authorized IP ranges.
+ */
+function aksAccess(
+  arm: ArmSandbox,
+  entra: EntraSandbox,
+  kube: KubeSandbox,
+  cluster: ClusterRecord,
+  caPem: string,
+  privateUrl: string
+): void {
+  arm.clusters.setApiServer(cluster, { url: kube.url, privateUrl, caPem, token: kube.token })
+  kube.setAuth({
+    localAccounts: () => !cluster.disableLocalAccounts,
+    entra: () => (cluster.aad ? { key: entra.key, audience: AKS_SERVER_APP } : undefined),
+    azureRbac: () =>
+      cluster.aad?.azureRbac
+        ? (oid, action) =>
+            oid === entra.clientId && arm.permissions.allowsData(clusterId(cluster), action)
+        : undefined,
+    admits: address => admitted(cluster.authorizedIPRanges, address)
+  })
+}
+
+/** Whether an IPv4 address (possibly IPv6-mapped) is in one of the CIDR ranges; none means all. */
+function admitted(ranges: string[], address: string): boolean {
+  if (ranges.length === 0) return true
+  const ip = toNumber(address.replace(/^::ffff:/, ''))
+  return ranges.some(range => {
+    const [base = '', bits = '32'] = range.split('/')
+    const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0
+    return ip !== undefined && (ip & mask) >>> 0 === ((toNumber(base) ?? -1) & mask) >>> 0
+  })
+}
+
+function toNumber(ipv4: string): number | undefined {
+  const parts = ipv4.split('.').map(Number)
+  if (parts.length !== 4 || parts.some(p => !(p >= 0 && p <= 255))) return undefined
+  return parts.reduce((n, p) => n * 256 + p, 0)
 }
 
 /** Starts OIDC, Entra, ARM and Kubernetes stand-ins on loopback ports. */
@@ -108,7 +168,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   })
   const subscriptionId = opts.subscriptionId ?? randomUUID()
   const clusterType = opts.clusterType ?? 'connectedClusters'
-  const cluster = seed(arm, kube, subscriptionId, clusterType)
+  const cluster = seed(arm, kube, subscriptionId, clusterType, !!opts.kube?.openshift)
+  const blackhole = await startBlackhole()
+  if (clusterType === 'managedClusters') aksAccess(arm, entra, kube, cluster, tls.ca, blackhole.url)
   const caPath = join(dir, 'ca.pem')
   const kubeconfigPath = join(dir, 'kubeconfig')
   await Promise.all([writeFile(caPath, tls.ca), writeFile(kubeconfigPath, kube.kubeconfigYaml)])
@@ -129,7 +191,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     NO_PROXY: '127.0.0.1,localhost'
   }
   const stop = async (): Promise<void> => {
-    await Promise.all([arm.close(), entra.close(), oidc.close(), kube.close()])
+    await Promise.all([arm.close(), entra.close(), oidc.close(), kube.close(), blackhole.close()])
     await rm(dir, { recursive: true, force: true })
   }
   return { env, oidc, entra, arm, kube, cluster, ca: tls.ca, kubeconfigPath, stop }

@@ -32,6 +32,26 @@ export class TimeoutError extends Error {
   override name = 'TimeoutError'
 }
 
+/**
+ * `work`, or a TimeoutError saying it ran out `where` once the budget is spent, whichever comes
+ * first: for work that takes no signal (a client's own retries).
+ */
+export function withinDeadline<T>(
+  work: () => Promise<T>,
+  deadline: Deadline,
+  where: string
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new TimeoutError(`The timeout ran out ${where}.`)),
+      deadline.remainingMs()
+    )
+    work()
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer))
+  })
+}
+
 /** The workflow was cancelled; `phase` says where the run was. */
 export class CancelledError extends Error {
   override name = 'CancelledError'

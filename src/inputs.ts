@@ -72,6 +72,8 @@ export interface Tuning {
   retryDelayMs?: number
   /** Scales the cluster checks' graces (how long a pod may stay Pending, pull failing, …). */
   graceMs?: number
+  /** How long an API server reached through ARM may take to answer at all (default 10 s). */
+  connectMs?: number
 }
 
 /** Where input text comes from: the runner's `INPUT_*` variables, or a table in tests. */
@@ -127,9 +129,11 @@ export function readInputs(src: InputSource): { inputs: ActionInputs; problems: 
     tuning: {
       pollIntervalMs: r.envMs('AZUREML_ACTION_POLL_MS'),
       retryDelayMs: r.envMs('AZUREML_ACTION_RETRY_MS'),
-      graceMs: r.envMs('AZUREML_ACTION_GRACE_MS')
+      graceMs: r.envMs('AZUREML_ACTION_GRACE_MS'),
+      connectMs: r.envMs('AZUREML_ACTION_CONNECT_MS')
     }
   }
+  r.armNames(inputs)
   return { inputs, problems: r.problems }
 }
 
@@ -145,6 +149,12 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 // The extension name becomes a Helm release name: a DNS label of at most 53 characters.
 const RELEASE_NAME = /^[a-z0-9]([a-z0-9-]{0,51}[a-z0-9])?$/
 const VERSION = /^\d+\.\d+\.\d+$/
+// Both names become segments of ARM paths. Azure's rules for resource groups and AKS clusters;
+// for Arc clusters none are published, so only what no ARM name holds: a separator, `?`, `#`,
+// `%`, whitespace, control characters, a trailing period.
+const RESOURCE_GROUP = /^[-\p{L}\p{N}_.()]{1,90}$/u
+const AKS_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/
+const ARM_NAME = /^[^\s\p{Cc}/\\?#%&:<>*]{1,260}$/u
 
 /** Reads inputs one by one, collecting problems instead of stopping at the first. */
 class Reader {
@@ -161,7 +171,7 @@ class Reader {
     return v ? v : undefined
   }
 
-  /** How the cluster is reached; only a kubeconfig is built so far, and asking for it needs one. */
+  /** How the cluster is reached; a kubeconfig must be given to be asked for, ARM ways are AKS only. */
   clusterAccess(): ClusterAccess {
     const access = this.choice('cluster-access', CLUSTER_ACCESS, 'auto')
     const kubeconfig = this.optional('kubeconfig') ?? this.env('KUBECONFIG')
@@ -172,11 +182,12 @@ class Reader {
         fix: 'Give kubeconfig (text from a secret, or a path), or set cluster-access: none.'
       })
     }
-    if (access === 'arm' || access === 'run-command') {
+    const arc = (this.optional('cluster-type') ?? 'connectedClusters') === 'connectedClusters'
+    if ((access === 'arm' || access === 'run-command') && arc) {
       this.problems.push({
         input: 'cluster-access',
-        message: `'${access}' is not available in this version of the action.`,
-        fix: 'Give a kubeconfig (cluster-access: kubeconfig or auto), or set cluster-access: none.'
+        message: `'${access}' reaches AKS clusters only; an Arc cluster is reached through its own kubeconfig (cluster connect needs a local proxy, which an action cannot run).`,
+        fix: 'Give kubeconfig (cluster-access: auto or kubeconfig), or set cluster-access: none to verify through ARM only.'
       })
     }
     return access
@@ -280,6 +291,29 @@ class Reader {
       return undefined
     }
     return v.replace(/\/+$/, '')
+  }
+
+  /** The resource group and cluster name, which could not address a resource otherwise. */
+  armNames(inputs: ActionInputs): void {
+    const group = inputs.resourceGroup
+    if (group !== '' && (!RESOURCE_GROUP.test(group) || group.endsWith('.'))) {
+      this.problems.push({
+        input: 'resource-group',
+        message: `'${group}' cannot be a resource group name.`,
+        fix: 'Use the name as the Azure portal shows it: 1–90 letters, digits, _ - . ( ), not ending in a period.'
+      })
+    }
+    const name = inputs.clusterName
+    const aks = inputs.clusterType === 'managedClusters'
+    if (name !== '' && (!(aks ? AKS_NAME : ARM_NAME).test(name) || name.endsWith('.'))) {
+      this.problems.push({
+        input: 'cluster-name',
+        message: `'${name}' cannot be the name of ${aks ? 'an AKS' : 'an Azure Arc'} cluster.`,
+        fix: aks
+          ? 'Use the name as the Azure portal shows it: 1–63 letters, digits, - and _, starting and ending with a letter or digit.'
+          : 'Use the name as the Azure portal shows it, without spaces, / \\ ? # % & : < > * or a trailing period.'
+      })
+    }
   }
 
   extensionName(): string {

@@ -1,8 +1,4 @@
-import { connectAzure } from './azure/connect.js'
-import { extensionRef } from './azure/extension.js'
 import { Deadline, unlessCancelled } from './deadline.js'
-import { checkCluster, clusterEvidence } from './modes/cluster.js'
-import { EXTENSION_STEP, preflight } from './modes/index.js'
 import type { RunContext } from './modes/index.js'
 import { planRun } from './plan.js'
 import { recordFailure } from './report/failure.js'
@@ -25,15 +21,21 @@ export async function run(
   const phase = <T>(name: string, work: () => Promise<T>) =>
     runner.phase(name, () => unlessCancelled(work, cancelled, name))
   let ctx: RunContext | undefined
+  let phases: typeof import('./phases.js') | undefined
   try {
     const plan = await phase('Inputs', () => planRun(runner, report))
     const { inputs } = plan
-    const arm = await phase('Sign-in', () => connectAzure(inputs, runner))
+    // The Azure SDK is most of the bundle: a run stopped by its inputs never parses it.
+    const { connectAzure, extensionRef, preflight, EXTENSION_STEP, checkCluster } = (phases =
+      await import('./phases.js'))
+    // The timeout bounds the whole run from here, sign-in included.
+    const deadline = new Deadline(inputs.timeoutMs, cancelled)
+    const arm = await phase('Sign-in', () => connectAzure(inputs, runner, deadline))
     ctx = {
       plan,
       arm,
       ref: extensionRef(inputs),
-      deadline: new Deadline(inputs.timeoutMs, cancelled),
+      deadline,
       log: runner,
       mask: runner.mask,
       seen: live => report.extension(live),
@@ -46,10 +48,10 @@ export async function run(
   } catch (err) {
     recordFailure(report, err)
     // Once Azure was reached, the cluster may hold the evidence of what failed.
-    const reached = ctx
-    if (reached) {
+    const [reached, loaded] = [ctx, phases]
+    if (reached && loaded) {
       report.cluster(
-        await phase('Cluster', () => clusterEvidence(reached, err)).catch(() => undefined)
+        await phase('Cluster', () => loaded.clusterEvidence(reached, err)).catch(() => undefined)
       )
     }
   }

@@ -6,6 +6,10 @@ import { inputSecrets } from './secrets.js'
 import { planRequest } from './settings/index.js'
 import type { ExtensionRequest } from './settings/index.js'
 import type { Cluster } from './cluster/index.js'
+import { planAccess } from './cluster/access.js'
+import type { AccessPlan } from './cluster/access.js'
+import { KUBECONFIG_FIX, readKubeconfigInput } from './kubeconfig-input.js'
+import type { KubeconfigSource } from './kubeconfig-input.js'
 import type { Report } from './report/report.js'
 
 /** What the Inputs phase hands on: the inputs, the request they make, the cluster to check. */
@@ -13,45 +17,61 @@ export interface RunPlan {
   inputs: ActionInputs
   /** The extension the inputs describe (apply and drift). */
   request?: ExtensionRequest
-  /** The cluster, when a kubeconfig is given. */
+  /** How the cluster is to be reached; AKS through ARM is settled in Preflight, after sign-in. */
+  access: AccessPlan
+  /** The kubeconfig read and checked here, when the way is a kubeconfig; opened in Preflight. */
+  kubeconfig?: KubeconfigSource
+  /** The cluster, once reached in Preflight (modes/reach.ts), whatever the way. */
   cluster?: Cluster
 }
 
 /**
- * Reads the inputs, masks every secret among them, validates and plans the request, and opens the
- * kubeconfig. Every problem found is thrown together, before anything calls Azure.
+ * Reads the inputs, masks every secret among them (the kubeconfig's credentials included),
+ * validates and plans the request, and checks the kubeconfig. Every problem found is thrown
+ * together, before anything calls Azure.
  */
 export async function planRun(runner: Runner, report: Report): Promise<RunPlan> {
   const { inputs, problems } = runner.readInputs()
   inputSecrets(inputs).forEach(runner.mask)
   report.begin(inputs)
-  const cluster = await openCluster(inputs, runner, problems)
+  const access = planAccess({
+    access: inputs.clusterAccess,
+    kubeconfigGiven: inputs.kubeconfig !== undefined,
+    clusterType: inputs.clusterType,
+    waitForPods: inputs.waitForPods
+  })
+  const kubeconfig =
+    access.way === 'kubeconfig' ? checkKubeconfig(inputs, runner, problems) : undefined
   if (inputs.mode !== 'apply' && inputs.mode !== 'drift') {
     throwIfAny(problems)
-    return { inputs, cluster }
+    if (access.way === 'none' && access.notice) runner.notice(access.notice)
+    return { inputs, access, kubeconfig }
   }
   const planned = planRequest(inputs, problems)
   planned.notices.forEach(runner.notice)
   planned.warnings.forEach(runner.warning)
-  return { inputs, request: planned.request, cluster }
+  if (access.way === 'none' && access.notice) runner.notice(access.notice)
+  return { inputs, access, request: planned.request, kubeconfig }
 }
 
-/** The cluster the kubeconfig names; a kubeconfig that cannot be used is an input problem. */
-async function openCluster(
+/**
+ * The kubeconfig read and checked without the Kubernetes client (most of the bundle: loading it
+ * here would put it before sign-in's first request); its credentials are masked at once.
+ */
+function checkKubeconfig(
   inputs: ActionInputs,
   runner: Runner,
   problems: Problem[]
-): Promise<Cluster | undefined> {
-  if (inputs.kubeconfig === undefined || inputs.clusterAccess === 'none') return undefined
-  const cluster = await import('./cluster/index.js')
-  try {
-    return cluster.openCluster(inputs.kubeconfig, runner.mask, runner.debug)
-  } catch (err) {
+): KubeconfigSource | undefined {
+  if (inputs.kubeconfig === undefined) return undefined
+  const read = readKubeconfigInput(inputs.kubeconfig)
+  read.secrets.forEach(runner.mask)
+  for (const message of read.problems) {
     problems.push({
       input: 'kubeconfig',
-      message: `cannot be used: ${(err as Error).message}.`,
-      fix: 'Give kubeconfig text (from a secret) or the path of a kubeconfig file on the runner, or leave it empty to skip the cluster checks.'
+      message: `cannot be used: ${message}.`,
+      fix: KUBECONFIG_FIX
     })
-    return undefined
   }
+  return read.source
 }

@@ -1,8 +1,8 @@
 /** apply under faults: throttling, server errors, dropped connections, conflicts and failed operations. */
-import { armClient, amlExtension, ARC, FAST } from './sandbox-arm-helpers.js'
-import { runIn, startWorld, worldInputs } from './helpers/azure-run.js'
-import type { AzureWorld } from './helpers/azure-run.js'
-import { visibleLog } from './helpers/action.js'
+import { armClient, amlExtension, ARC, FAST } from '../sandbox-arm-helpers.js'
+import { runIn, startWorld, worldInputs } from '../helpers/azure-run.js'
+import type { AzureWorld } from '../helpers/azure-run.js'
+import { visibleLog } from '../helpers/action.js'
 
 let world: AzureWorld
 beforeEach(async () => {

@@ -2,10 +2,10 @@
  * A cancelled workflow (SIGINT, then SIGTERM from the runner): the bundle stops its watches and
  * exits within 2 s, with every output and the summary written from what is known.
  */
-import { startSandbox } from '../sandbox/index.js'
-import type { Sandbox } from '../sandbox/index.js'
-import { runBundle } from './helpers/bundle-run.js'
-import { sandboxInputs } from './helpers/sandbox-run.js'
+import { startSandbox } from '../../sandbox/index.js'
+import type { Sandbox } from '../../sandbox/index.js'
+import { runBundle } from '../helpers/bundle-run.js'
+import { sandboxInputs } from '../helpers/sandbox-run.js'
 
 let sandbox: Sandbox
 beforeEach(async () => {

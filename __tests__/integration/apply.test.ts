@@ -1,12 +1,12 @@
-import { DIGESTS_KEY, recordedSalt } from '../src/settings/digests.js'
-import type { ExtensionBody } from '../src/settings/index.js'
+import { DIGESTS_KEY, recordedSalt } from '../../src/settings/digests.js'
+import type { ExtensionBody } from '../../src/settings/index.js'
 /** apply, end to end: the action's real code, the real SDK clients, the sandbox's ARM, Entra and OIDC. */
-import { SEED_CASES, expectedBody, FILES, tls as SEED_TLS } from './helpers/seed-cases.js'
-import { makeCertificate } from './helpers/pem.js'
-import { relayNamespaceName } from '../src/azure/relay-name.js'
-import { runIn, startWorld, worldInputs, writes } from './helpers/azure-run.js'
-import type { AzureWorld } from './helpers/azure-run.js'
-import { visibleLog } from './helpers/action.js'
+import { SEED_CASES, expectedBody, FILES, tls as SEED_TLS } from '../helpers/seed-cases.js'
+import { makeCertificate } from '../helpers/pem.js'
+import { relayNamespaceName } from '../../src/azure/relay-name.js'
+import { runIn, startWorld, worldInputs, writes } from '../helpers/azure-run.js'
+import type { AzureWorld } from '../helpers/azure-run.js'
+import { visibleLog } from '../helpers/action.js'
 import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -265,7 +265,14 @@ describe('Azure Relay on Arc, as the az CLI does it', () => {
         method: 'PUT',
         path: 'Microsoft.KubernetesConfiguration/extensions/arcml-extension',
         status: 201
-      })
+      }),
+      // After the create, the extension read back is compared with the inputs, keys included.
+      {
+        method: 'POST',
+        path: `${ns}/hybridConnections/arc-cluster/authorizationRules/azureml_rw/listKeys`,
+        body: undefined,
+        status: 200
+      }
     ])
   })
 

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import type { PodFault } from '../sandbox/controller/faults.js'
-import { BOTH, clusterSandbox, componentsOf, problemsOf, TRAINING } from './helpers/cluster-run.js'
+import type { PodFault } from '../../sandbox/controller/faults.js'
+import { BOTH, clusterSandbox, componentsOf, problemsOf, TRAINING } from '../helpers/cluster-run.js'
 
 const cluster = clusterSandbox()
 const { start, run } = cluster

@@ -3,8 +3,8 @@
  * Kubernetes API and extension controller: a healthy install recognised, the healthcheck's
  * evidence, dropped watches, verify and drift, a slow delete, a Terminating namespace.
  */
-import { podsIn } from './sandbox-kube-helpers.js'
-import { BOTH, clusterSandbox, componentsOf, problemsOf, TRAINING } from './helpers/cluster-run.js'
+import { podsIn } from '../sandbox-kube-helpers.js'
+import { BOTH, clusterSandbox, componentsOf, problemsOf, TRAINING } from '../helpers/cluster-run.js'
 
 const cluster = clusterSandbox()
 const { start, run } = cluster

@@ -18,8 +18,8 @@ import {
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
 import type { ActionTemplate } from '@actions/workflow-parser/actions/index'
-import { readActionManifest, repoRoot } from './helpers/action-manifest.js'
-import { actionlint, actionlintMany, formatFinding } from './helpers/actionlint.js'
+import { readActionManifest, repoRoot } from '../helpers/action-manifest.js'
+import { actionlint, actionlintMany, formatFinding } from '../helpers/actionlint.js'
 
 const examplesDir = join(repoRoot, 'docs', 'workflows')
 const ciDir = join(repoRoot, '.github', 'workflows')

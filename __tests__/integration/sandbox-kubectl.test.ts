@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { KubeSandbox } from '../sandbox/kube/index.js'
-import { kubeWithClient } from './sandbox-kube-helpers.js'
+import type { KubeSandbox } from '../../sandbox/kube/index.js'
+import { kubeWithClient } from '../sandbox-kube-helpers.js'
 
 /**
  * The real kubectl (1.32 on the machine image) against the sandbox. No skip: a missing kubectl

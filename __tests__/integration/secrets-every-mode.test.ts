@@ -3,12 +3,12 @@
  * TLS material (PEM text and its base64), protected settings, the Relay's keys, OIDC and ARM
  * tokens. The bundle runs as a runner runs it; stdout and stderr are both searched.
  */
-import { startSandbox } from '../sandbox/index.js'
-import type { Sandbox } from '../sandbox/index.js'
-import { runBundle } from './helpers/bundle-run.js'
-import type { BundleRun } from './helpers/bundle-run.js'
-import { makeCertificate } from './helpers/pem.js'
-import { sandboxInputs } from './helpers/sandbox-run.js'
+import { startSandbox } from '../../sandbox/index.js'
+import type { Sandbox } from '../../sandbox/index.js'
+import { runBundle } from '../helpers/bundle-run.js'
+import type { BundleRun } from '../helpers/bundle-run.js'
+import { makeCertificate } from '../helpers/pem.js'
+import { sandboxInputs } from '../helpers/sandbox-run.js'
 
 let sandbox: Sandbox
 beforeAll(async () => {

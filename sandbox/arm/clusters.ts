@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { SandboxResponse } from '../http.js'
-import { notFound } from './errors.js'
+import { ArmError, notFound } from './errors.js'
 import type { Router } from './router.js'
 import type { Scopes } from './scope.js'
 
@@ -26,6 +26,24 @@ export interface ClusterRecord {
   connectivityStatus: 'Connected' | 'Offline' | 'Expired' | 'Connecting'
   kubernetesVersion: string
   principalId: string
+  /** AKS: Microsoft Entra integration (managed AAD), with Azure RBAC or Kubernetes RBAC. */
+  aad?: { azureRbac: boolean }
+  /** AKS: no local accounts (listClusterUserCredential then has nothing for a non-Entra cluster). */
+  disableLocalAccounts: boolean
+  /** AKS: the API server has only a private address, which the action cannot reach. */
+  privateCluster: boolean
+  /** AKS: the only client addresses the API server answers (empty: any). */
+  authorizedIPRanges: string[]
+}
+
+/** Where a cluster's API server answers, for the user credential ARM hands out. */
+export interface ApiServerAccess {
+  url: string
+  /** Where a private cluster's address leads from the action: nowhere that answers. */
+  privateUrl: string
+  caPem: string
+  /** The local account's token. */
+  token: string
 }
 
 export type ClusterSeed = Pick<
@@ -60,7 +78,25 @@ function aksBody(c: ClusterRecord, tenantId: string): Record<string, unknown> {
         { name: 'nodepool1', count, vmSize: 'Standard_DS3_v2', osType: 'Linux', mode: 'System' }
       ],
       nodeResourceGroup: `MC_${c.resourceGroup}_${c.name}_${c.location}`,
-      enableRBAC: true
+      enableRBAC: true,
+      disableLocalAccounts: c.disableLocalAccounts,
+      ...(c.aad
+        ? {
+            aadProfile: {
+              managed: true,
+              enableAzureRBAC: c.aad.azureRbac,
+              adminGroupObjectIDs: [],
+              tenantID: tenantId
+            }
+          }
+        : {}),
+      apiServerAccessProfile: {
+        enablePrivateCluster: c.privateCluster,
+        ...(c.authorizedIPRanges.length > 0 ? { authorizedIPRanges: c.authorizedIPRanges } : {})
+      },
+      ...(c.privateCluster
+        ? { privateFQDN: `${c.name}-dns-00000000.privatelink.${c.location}.azmk8s.io` }
+        : {})
     }
   }
 }
@@ -89,6 +125,7 @@ function arcBody(c: ClusterRecord, tenantId: string): Record<string, unknown> {
 /** The cluster resources of both types (GET at any api-version, as the CLI's 2022-11-01 / 2021-10-01). */
 export class Clusters {
   private readonly records: ClusterRecord[] = []
+  private readonly apiServers = new Map<ClusterRecord, ApiServerAccess>()
 
   constructor(
     private readonly scopes: Scopes,
@@ -103,6 +140,9 @@ export class Clusters {
       connectivityStatus: 'Connected',
       kubernetesVersion: '1.30.6',
       principalId: randomUUID(),
+      disableLocalAccounts: false,
+      privateCluster: false,
+      authorizedIPRanges: [],
       ...seed
     }
     this.scopes.addResourceGroup(record.subscriptionId, record.resourceGroup)
@@ -133,7 +173,50 @@ export class Clusters {
     return c.type === 'managedClusters' ? aksBody(c, this.tenantId) : arcBody(c, this.tenantId)
   }
 
+  /** Where the cluster's API server answers; clusters without one get no user credential. */
+  setApiServer(c: ClusterRecord, access: ApiServerAccess): void {
+    this.apiServers.set(c, access)
+  }
+
+  /**
+   * `listClusterUserCredential`: a kubeconfig, base64 in `kubeconfigs[0].value`. An Entra cluster's
+   * user is the kubelogin exec plugin (or the retired azure auth-provider with `format=azure`):
+   * only its server and CA are of use without kubelogin. A non-Entra cluster's user carries the
+   * local account's token; with local accounts disabled there is none, as AKS answers.
+   */
+  userCredential(c: ClusterRecord, format: string | null): SandboxResponse {
+    const api = this.apiServers.get(c)
+    if (c.type !== 'managedClusters' || !api) {
+      throw new ArmError(404, 'NotFound', `The cluster ${c.name} has no user credential here.`)
+    }
+    if (!c.aad && c.disableLocalAccounts) {
+      throw new ArmError(
+        400,
+        'BadRequest',
+        'Getting static credential is not allowed because this cluster is set to disable local accounts.'
+      )
+    }
+    const server = c.privateCluster ? api.privateUrl : api.url
+    const user = c.aad ? entraUser(this.tenantId, format) : { token: api.token }
+    const kubeconfig = credentialKubeconfig(c, server, api.caPem, user)
+    return {
+      status: 200,
+      body: {
+        kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(kubeconfig).toString('base64') }]
+      }
+    }
+  }
+
   routes(router: Router): void {
+    router.on(
+      'POST',
+      '/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}/listClusterUserCredential',
+      (p, req): SandboxResponse =>
+        this.userCredential(
+          this.require(p.sub!, p.rg!, 'Microsoft.ContainerService', 'managedClusters', p.cluster!),
+          req.query.get('format')
+        )
+    )
     router.on(
       'GET',
       '/subscriptions/{sub}/resourceGroups/{rg}/providers/{rp}/{type}/{cluster}',
@@ -143,4 +226,70 @@ export class Clusters {
       })
     )
   }
+}
+
+const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630'
+// The Azure CLI's public client, which kubelogin signs users in as.
+const AZURE_CLI_APP = '04b07795-8ddb-461a-bbee-02f9e1bf7b46'
+
+function entraUser(tenantId: string, format: string | null): Record<string, unknown> {
+  if (format === 'azure') {
+    return {
+      'auth-provider': {
+        name: 'azure',
+        config: {
+          'apiserver-id': AKS_SERVER_APP,
+          'client-id': AZURE_CLI_APP,
+          'config-mode': '1',
+          environment: 'AzurePublicCloud',
+          'tenant-id': tenantId
+        }
+      }
+    }
+  }
+  return {
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'kubelogin',
+      args: [
+        'get-token',
+        '--login',
+        'devicecode',
+        '--server-id',
+        AKS_SERVER_APP,
+        '--client-id',
+        AZURE_CLI_APP,
+        '--tenant-id',
+        tenantId,
+        '--environment',
+        'AzurePublicCloud'
+      ],
+      interactiveMode: 'IfAvailable',
+      provideClusterInfo: false
+    }
+  }
+}
+
+/** The kubeconfig AKS returns, as JSON (which is YAML): one cluster, one user, one context. */
+function credentialKubeconfig(
+  c: ClusterRecord,
+  server: string,
+  caPem: string,
+  user: Record<string, unknown>
+): string {
+  const userName = `clusterUser_${c.resourceGroup}_${c.name}`
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: c.name,
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') }
+      }
+    ],
+    users: [{ name: userName, user }],
+    contexts: [{ name: c.name, context: { cluster: c.name, user: userName } }],
+    'current-context': c.name,
+    preferences: {}
+  })
 }

@@ -96,6 +96,15 @@ export class Permissions {
     return this.effective(path).some(p => grants(p, action))
   }
 
+  /** Whether the roles reaching `path` grant a data action (Azure RBAC for Kubernetes). */
+  allowsData(path: string, action: string): boolean {
+    return this.effective(path).some(
+      p =>
+        (p.dataActions ?? []).some(a => covers(a, action)) &&
+        !(p.notDataActions ?? []).some(n => covers(n, action))
+    )
+  }
+
   /** ARM's 403 AuthorizationFailed when the identity may not do what the request asks. */
   authorize(req: SandboxRequest): void {
     const action = actionFor(req.method, req.path)

@@ -11,6 +11,12 @@ export interface ArmRequestRecord {
   body: unknown
   /** The status the sandbox answered (undefined for a dropped connection). */
   status?: number
+  /** When it arrived (ms since the epoch): how long a client waited between attempts. */
+  at: number
+  /** `x-ms-request-id` of the answer, which the action's debug log names. */
+  requestId?: string
+  /** The body answered: what the client was shown (stays in memory, never printed). */
+  reply?: unknown
 }
 
 function redact(name: string, value: string): string {
@@ -39,6 +45,7 @@ export function record(req: SandboxRequest): ArmRequestRecord {
     path: req.path,
     query: Object.fromEntries(req.query),
     headers,
-    body: parse(req.text)
+    body: parse(req.text),
+    at: Date.now()
   }
 }

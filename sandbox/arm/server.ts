@@ -19,6 +19,7 @@ import { Relay } from './relay.js'
 import { record } from './request-log.js'
 import type { ArmRequestRecord } from './request-log.js'
 import { Router } from './router.js'
+import { RunCommands } from './run-command.js'
 import { Scopes } from './scope.js'
 
 export interface ArmOptions {
@@ -47,6 +48,8 @@ export interface ArmSandbox {
   /** The identity's roles per scope (`*` at `/` by default) and the permissions read. */
   permissions: Permissions
   relay: Relay
+  /** AKS Run Command: commands run with kubectl against the cluster's API server (`attach`). */
+  runCommands: RunCommands
   extensions: Extensions
   operations: Operations
   /** Back a cluster with a Kubernetes side; unbacked clusters' operations simply succeed. */
@@ -106,6 +109,8 @@ async function handle(ctx: ArmContext, req: SandboxRequest): Promise<SandboxResp
   if ('status' in reply) {
     entry.status = reply.status
     reply.headers = { ...ARM_HEADERS(), ...reply.headers }
+    entry.requestId = reply.headers['x-ms-request-id']
+    entry.reply = reply.body
   }
   return reply
 }
@@ -130,9 +135,16 @@ export async function startArm(opts: ArmOptions): Promise<ArmSandbox> {
   const providers = new Providers(scopes)
   const permissions = new Permissions(scopes, opts.clientId)
   const relay = new Relay(scopes)
+  const runCommands = new RunCommands({
+    clusters,
+    tokenKey: opts.tokenKey,
+    tenantId: opts.tenantId,
+    endpoint: () => endpoint
+  })
   const router = new Router()
   // Relay and extension paths first: the cluster route's template would also match them.
   relay.routes(router)
+  runCommands.routes(router)
   extensions.routes(router)
   providers.routes(router)
   permissions.routes(router)
@@ -147,6 +159,7 @@ export async function startArm(opts: ArmOptions): Promise<ArmSandbox> {
     providers,
     permissions,
     relay,
+    runCommands,
     extensions,
     operations,
     setBackend: (cluster, backend) => backends.set(cluster, backend),
@@ -161,6 +174,7 @@ export async function startArm(opts: ArmOptions): Promise<ArmSandbox> {
   arm.close = async () => {
     provisioning.release()
     operations.cancelAll()
+    await runCommands.close()
     await server.close()
   }
   return arm

@@ -11,6 +11,7 @@ import { generatedName, templateHash } from './naming.js'
 import { nodeViews } from './nodes.js'
 import { step, type EventSpec, type PodRuntime } from './pod-lifecycle.js'
 import { podObject, type PodTemplate } from './pod-manifest.js'
+import { serviceAccountOf } from './scc.js'
 import { eligibleNodes, place, type NodeView, type Placement } from './scheduler.js'
 import { ownerRef, workloadObjects, type WorkloadIds } from './workloads.js'
 
@@ -20,6 +21,8 @@ interface Component {
   pods: PodRuntime[]
   nodeSelector: Record<string, string>
   removing: boolean
+  /** Admission refused a pod: ticks until the next try, and how many were refused in a row. */
+  refused?: { wait: number; times: number }
   /** Last status signature written, to skip unchanged writes. */
   written?: string
 }
@@ -37,7 +40,9 @@ export class ComponentSet {
     private readonly faults: ComponentFaults,
     private readonly release: () => { name: string; version: string },
     /** How long a deleted pod stays Terminating (its containers stopping) before it is gone. */
-    private readonly terminationGraceMs = 0
+    private readonly terminationGraceMs = 0,
+    /** Why a pod of this service account would be refused (OpenShift SCC), or undefined. */
+    private readonly admission?: (serviceAccount: string) => string | undefined
   ) {}
 
   /** Brings the workload set to `desired` (scale, replace on template change, remove the rest). */
@@ -82,7 +87,7 @@ export class ComponentSet {
   /** Whether anything still moves without outside input (pods walking, faults repeating). */
   get busy(): boolean {
     for (const c of this.components.values()) {
-      if (c.removing || this.faults.get(c.spec.name)) return true
+      if (c.removing || c.refused || this.faults.get(c.spec.name)) return true
       if (c.pods.some(p => p.terminating || !STABLE.has(p.stage))) return true
     }
     return false
@@ -101,6 +106,7 @@ export class ComponentSet {
         if (c.pods.length === 0) this.deleteWorkload(c)
         continue
       }
+      if (c.refused && --c.refused.wait <= 0) this.scale(c)
       for (const p of c.pods) {
         const evs = step(p, {
           fault: this.faults.get(c.spec.name),
@@ -201,8 +207,38 @@ export class ComponentSet {
     if (c.spec.kind === 'DaemonSet') return this.scaleDaemonSet(c, live)
     const now = nowIso()
     if (live.length > c.spec.replicas) this.markTerminating(live.slice(c.spec.replicas), now)
-    for (let i = live.length; i < c.spec.replicas; i++)
-      c.pods.push(this.newPod(c, this.podName(c, i)))
+    for (let i = live.length; i < c.spec.replicas; i++) {
+      const name = this.podName(c, i)
+      if (this.refuses(c, name)) return
+      c.pods.push(this.newPod(c, name))
+    }
+  }
+
+  /**
+   * Admission refusing the component's pods: the workload controller records FailedCreate and
+   * retries, so the workload stays without pods and Helm waits until its timeout.
+   */
+  private refuses(c: Component, podName: string): boolean {
+    const why = this.admission?.(serviceAccountOf(c.spec.name, this.release().name))
+    if (why === undefined) {
+      c.refused = undefined
+      return false
+    }
+    // The controller's exponential back-off, in ticks.
+    const times = (c.refused?.times ?? 0) + 1
+    c.refused = { times, wait: 2 ** Math.min(times, 6) }
+    const sts = c.spec.kind === 'StatefulSet'
+    const generated = c.spec.kind === 'Deployment' ? `${c.ids.rsName}-` : `${c.spec.name}-`
+    const forbidden = `pods "${sts ? podName : generated}" is forbidden: ${why}`
+    this.recordWorkloadEvent(c, c.spec.kind === 'Deployment' ? 'ReplicaSet' : c.spec.kind, {
+      type: 'Warning',
+      reason: 'FailedCreate',
+      message: sts
+        ? `create Pod ${podName} in StatefulSet ${c.spec.name} failed error: ${forbidden}`
+        : `Error creating: ${forbidden}`,
+      source: `${c.spec.kind === 'Deployment' ? 'replicaset' : c.spec.kind.toLowerCase()}-controller`
+    })
+    return true
   }
 
   private scaleDaemonSet(c: Component, live: PodRuntime[]): void {
@@ -213,8 +249,10 @@ export class ComponentSet {
     )
     const covered = new Set(live.map(p => p.boundNode))
     for (const node of eligible) {
-      if (!covered.has(node))
-        c.pods.push({ ...this.newPod(c, generatedName(`${c.spec.name}-`)), boundNode: node })
+      if (covered.has(node)) continue
+      const name = generatedName(`${c.spec.name}-`)
+      if (this.refuses(c, name)) return
+      c.pods.push({ ...this.newPod(c, name), boundNode: node })
     }
   }
 
@@ -296,7 +334,7 @@ export class ComponentSet {
       owner,
       nodeSelector: c.nodeSelector,
       antiAffinityLabels: c.spec.onePerNode ? { azuremlappname: 'azureml-fe' } : undefined,
-      serviceAccount: c.spec.name
+      serviceAccount: serviceAccountOf(c.spec.name, this.release().name)
     }
   }
 

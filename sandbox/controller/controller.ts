@@ -18,6 +18,7 @@ import { nodeViews } from './nodes.js'
 import { step, type PodRuntime } from './pod-lifecycle.js'
 import { podObject } from './pod-manifest.js'
 import { place } from './scheduler.js'
+import { sccRefusal } from './scc.js'
 
 export interface ControllerOptions {
   podStepMs: number
@@ -25,6 +26,8 @@ export interface ControllerOptions {
   helmTimeoutMs: number
   /** How long a deleted pod stays Terminating; default 0 (gone on the next tick). */
   terminationGraceMs?: number
+  /** OpenShift: pods whose service account SCC `privileged` does not admit are not created. */
+  openshift?: boolean
 }
 
 interface Operation {
@@ -69,7 +72,8 @@ export class ExtensionController implements ClusterBackend {
         name: this.ext?.name ?? 'azureml',
         version: this.ext?.version ?? '1.1.71'
       }),
-      opts.terminationGraceMs
+      opts.terminationGraceMs,
+      opts.openshift ? sa => sccRefusal(store, NS, sa) : undefined
     )
     this.faults.listen(() => this.wake())
   }

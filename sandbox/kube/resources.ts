@@ -15,6 +15,8 @@ export interface ResourceType {
   fields?: string[]
   /** Served only while this CustomResourceDefinition exists, like a real CRD-backed API. */
   crd?: string
+  /** Served only by an OpenShift cluster (security.openshift.io). */
+  openshift?: boolean
 }
 
 export const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']
@@ -102,6 +104,16 @@ export const RESOURCES: ResourceType[] = [
     storage: 'events',
     fields: EVENT_FIELDS
   }),
+  grouped('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
+  grouped('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
+  grouped(
+    'security.openshift.io',
+    'v1',
+    'securitycontextconstraints',
+    'SecurityContextConstraints',
+    false,
+    { shortNames: ['scc'], openshift: true }
+  ),
   grouped(
     'apiextensions.k8s.io',
     'v1',

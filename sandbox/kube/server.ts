@@ -1,4 +1,6 @@
 import { randomSuffix } from './names.js'
+import { nowSeconds, verifyJwt } from '../jwt.js'
+import type { SigningKey } from '../jwt.js'
 import { createServer, type Server } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -42,7 +44,29 @@ export interface ApiServerOptions {
   podLog: (namespace: string, pod: string, container?: string) => string | undefined
   /** Requests RBAC refuses with 403, as `<verb> <plural>[.<group>]`: `watch pods`, `list nodes`. */
   forbidden?: string[]
+  /** An OpenShift cluster: also serves security.openshift.io. */
+  openshift?: boolean
+  /** Who else may call, read on every request (an AKS cluster's settings are live). */
+  auth?: () => KubeAuth | undefined
 }
+
+/**
+ * An AKS cluster's API server beyond the static token: Entra ID tokens, Azure RBAC, local
+ * accounts and authorized IP ranges, as the cluster's ARM resource says at the moment.
+ */
+export interface KubeAuth {
+  /** Whether the static token (the local account) is accepted. */
+  localAccounts(): boolean
+  /** Entra-integrated: tokens signed by `key` for `audience` are accepted. */
+  entra(): { key: SigningKey; audience: string } | undefined
+  /** Azure RBAC: whether the Entra identity `oid` holds `dataAction` on the cluster. */
+  azureRbac(): ((oid: string, dataAction: string) => boolean) | undefined
+  /** Whether a client at `address` gets any answer at all (authorized IP ranges). */
+  admits(address: string): boolean
+}
+
+/** Who a request comes from: the local account, or an Entra identity (its object id). */
+type Caller = { kind: 'local' } | { kind: 'entra'; oid: string }
 
 type ResourceTarget = Extract<ReturnType<typeof parseApiPath>, { type: 'resource' }>
 
@@ -68,8 +92,9 @@ export class ApiServer {
     })
   }
 
-  async listen(): Promise<string> {
-    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
+  /** Listens on `port` (a free one by default; the same one again when coming back). */
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>(resolve => this.server.listen(port, '127.0.0.1', resolve))
     return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`
   }
 
@@ -80,12 +105,16 @@ export class ApiServer {
     await closed
   }
 
-  /** A resource is served unless it is CRD-backed and its CRD is absent. */
-  readonly served = (r: ResourceType): boolean => !r.crd || !!this.store.get(CRDS, '', r.crd)
+  /** A resource is served unless it is CRD-backed and its CRD is absent, or OpenShift's elsewhere. */
+  readonly served = (r: ResourceType): boolean =>
+    (!r.crd || !!this.store.get(CRDS, '', r.crd)) && (!r.openshift || !!this.opts.openshift)
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.headers.authorization !== `Bearer ${this.opts.token}`)
-      return send(res, 401, unauthorized())
+    const auth = this.opts.auth?.()
+    // Outside the authorized ranges nothing answers: the client waits, as for a dropped packet.
+    if (auth && !auth.admits(req.socket.remoteAddress ?? '')) return
+    const caller = this.caller(req, auth)
+    if (!caller) return send(res, 401, unauthorized())
     const url = new URL(req.url ?? '/', 'https://127.0.0.1')
     const target = parseApiPath(url.pathname)
     const host = req.headers.host ?? ''
@@ -107,17 +136,32 @@ export class ApiServer {
         return send(res, 404, unknownPath())
     }
     if (!this.served(target.resource)) return send(res, 404, unknownPath())
-    return this.handleResource(req, res, target, url.searchParams)
+    return this.handleResource(req, res, target, url.searchParams, caller)
+  }
+
+  /** The static token (unless local accounts are off), or a valid Entra token for the server app. */
+  private caller(req: IncomingMessage, auth: KubeAuth | undefined): Caller | undefined {
+    const [scheme, token = ''] = (req.headers.authorization ?? '').split(' ')
+    if (scheme !== 'Bearer' || !token) return undefined
+    if (token === this.opts.token)
+      return !auth || auth.localAccounts() ? { kind: 'local' } : undefined
+    const entra = auth?.entra()
+    const claims = entra ? verifyJwt(token, entra.key) : undefined
+    if (!claims || claims.aud !== entra!.audience || !(Number(claims.exp) > nowSeconds())) {
+      return undefined
+    }
+    return { kind: 'entra', oid: String(claims.oid) }
   }
 
   private async handleResource(
     req: IncomingMessage,
     res: ServerResponse,
     t: ResourceTarget,
-    q: URLSearchParams
+    q: URLSearchParams,
+    caller: Caller
   ): Promise<void> {
     const method = req.method ?? 'GET'
-    this.authorize(verbOf(method, t, q), t)
+    this.authorize(verbOf(method, t, q), t, caller)
     if (t.subresource === 'log' && t.resource.plural === 'pods' && method === 'GET') {
       return this.podLog(res, t, q)
     }
@@ -140,11 +184,21 @@ export class ApiServer {
     )
   }
 
-  private authorize(verb: string, t: ResourceTarget): void {
+  private authorize(verb: string, t: ResourceTarget, caller: Caller): void {
     const r = t.resource
     const what = r.group ? `${r.plural}.${r.group}` : r.plural
     if (this.opts.forbidden?.includes(`${verb} ${what}`))
       throw new HttpError(forbidden(verb, r.plural, r.group, t.namespace))
+    if (caller.kind !== 'entra') return
+    const rbac = this.opts.auth?.()?.azureRbac()
+    if (!rbac || rbac(caller.oid, dataAction(verb, r.plural, r.group, t.subresource))) return
+    const refused = forbidden(verb, r.plural, r.group, t.namespace)
+    throw new HttpError({
+      ...refused,
+      message:
+        refused.message.replace('"sandbox-user"', `"${caller.oid}"`) +
+        ': User does not have access to the resource in Azure. Update role assignment to allow access.'
+    })
   }
 
   private mustGet(t: ResourceTarget): KubeObject {
@@ -380,4 +434,21 @@ function withoutTypeMeta(obj: KubeObject): KubeObject {
   delete copy.apiVersion
   delete copy.kind
   return copy
+}
+
+const DATA_VERBS: Record<string, string> = {
+  get: 'read',
+  list: 'read',
+  watch: 'read',
+  create: 'write',
+  update: 'write',
+  patch: 'write',
+  delete: 'delete',
+  deletecollection: 'delete'
+}
+
+/** The Azure RBAC data action of a request: `Microsoft.ContainerService/managedClusters/apps/deployments/read`. */
+function dataAction(verb: string, plural: string, group: string, subresource?: string): string {
+  const path = [group, plural, subresource].filter(Boolean).join('/')
+  return `Microsoft.ContainerService/managedClusters/${path}/${DATA_VERBS[verb] ?? verb}`
 }

@@ -30,6 +30,18 @@ export interface Arm {
   request<T>(method: string, path: string, apiVersion: string, body?: unknown): Promise<T>
   /** Another ARM SDK client (e.g. Relay), built as `client` is: same token, retries and log. */
   sdk<C extends { pipeline: Pipeline }>(Client: ArmSdkClient<C>): C
+  /** The signed-in identity, for tokens of other audiences (the AKS server application's). */
+  credential: TokenCredential
+  /** For a modular SDK client (e.g. ContainerService v25): same endpoint, scope, retries and log. */
+  clientOptions: ArmClientOptions
+}
+
+/** What a modular (`@azure-rest/core-client`) ARM SDK client takes. */
+export interface ArmClientOptions {
+  endpoint: string
+  credentials: { scopes: string[] }
+  retryOptions: PipelineRetryOptions
+  additionalPolicies: { policy: PipelinePolicy; position: 'perRetry' }[]
 }
 
 /**
@@ -82,6 +94,15 @@ export function connectArm(
   return {
     subscriptionId,
     endpoint: cloud.armEndpoint,
+    credential,
+    clientOptions: {
+      endpoint: cloud.armEndpoint,
+      credentials: { scopes: [cloud.scope] },
+      retryOptions,
+      additionalPolicies: tuning.debug
+        ? [{ policy: requestLog(tuning.debug), position: 'perRetry' }]
+        : []
+    },
     pollIntervalMs: tuning.pollIntervalMs ?? 10_000,
     retryDelayMs: tuning.retryDelayMs ?? 1000,
     client,

@@ -1,8 +1,10 @@
 import { ClientAssertionCredential } from '@azure/identity'
 import type { TokenCredential } from '@azure/identity'
+import { TimeoutError, withinDeadline } from '../deadline.js'
+import type { Deadline } from '../deadline.js'
 import { withRetry } from '../retry.js'
 import type { Cloud } from './cloud.js'
-import { aadstsCode, decodeClaims, signInHint } from './signin-hints.js'
+import { aadstsCode, decodeClaims, entraUnavailable, signInHint } from './signin-hints.js'
 
 /** What sign-in needs from the runner: the GitHub token, the log masking, a log line. */
 export interface SignInRunner {
@@ -20,6 +22,8 @@ export interface SignInOptions {
   customAuthority: boolean
   /** First retry delay for the GitHub token endpoint; tests shorten it. */
   retryDelayMs?: number
+  /** The run's timeout, which bounds each step of the sign-in. */
+  deadline?: Deadline
 }
 
 /** Sign-in failed; the message says why in words a user can act on. */
@@ -78,14 +82,26 @@ export async function signIn(opts: SignInOptions): Promise<TokenCredential> {
     authorityHost: opts.cloud.authorityHost,
     disableInstanceDiscovery: opts.customAuthority
   })
+  const bounded = <T>(work: () => Promise<T>, where: string) =>
+    opts.deadline ? withinDeadline(work, opts.deadline, `${where} (sign-in)`) : work()
   // The GitHub token first: its failures are GitHub's, and its claims explain Entra's refusals.
-  const claims = decodeClaims(await assertion())
+  const claims = decodeClaims(await bounded(assertion, 'while asking GitHub for the OIDC token'))
   try {
-    await credential.getToken(opts.cloud.scope)
+    await bounded(
+      () => credential.getToken(opts.cloud.scope),
+      'while Entra ID exchanged the GitHub token for an ARM token'
+    )
   } catch (err) {
+    if (err instanceof TimeoutError) throw err
     const message = (err as Error).message
     const code = aadstsCode(message)
     const first = message.split('\n').find(l => l.includes('AADSTS')) ?? message.split('\n')[0]
+    // An outage is not a refusal: no federated-credential advice for it.
+    if (entraUnavailable(code, message)) {
+      throw new SignInError(
+        `Entra ID did not answer the sign-in: ${first?.trim()}\nEntra ID (${opts.cloud.authorityHost}) was unavailable or unreachable from the runner after retries; this is not a problem with the federated credential. Re-run the job later; if it persists, check authority-host (or environment, which picks it).`
+      )
+    }
     throw new SignInError(
       `Entra ID refused the sign-in: ${first?.trim()}\n${signInHint(code, claims, opts.clientId, opts.tenantId)}`
     )

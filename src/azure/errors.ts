@@ -1,3 +1,4 @@
+import { TimeoutError } from '../deadline.js'
 import { withFix } from '../problems.js'
 import type { LiveExtension } from '../settings/live.js'
 import type { FailureExplanation } from './failures.js'
@@ -22,6 +23,20 @@ export class OperationFailedError extends Error {
         explanation.fix
       )
     )
+  }
+}
+
+/**
+ * The timeout ended the wait for a write's operation. `live` is where the extension stood then:
+ * null when gone, undefined when it could not be read.
+ */
+export class WriteTimeoutError extends TimeoutError {
+  constructor(
+    message: string,
+    readonly live: LiveExtension | null | undefined,
+    readonly write: 'create' | 'update' | 'delete'
+  ) {
+    super(message)
   }
 }
 

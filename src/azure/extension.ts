@@ -5,8 +5,9 @@ import type { Difference, ExtensionPatch } from '../settings/diff.js'
 import type { LiveExtension } from '../settings/live.js'
 import { Deadline, TimeoutError } from '../deadline.js'
 import { sleep } from '../retry.js'
-import { OperationFailedError, WriteRejectedError } from './errors.js'
+import { OperationFailedError, WriteRejectedError, WriteTimeoutError } from './errors.js'
 import { explainFailure } from './failures.js'
+import { operationPace } from './operation-pace.js'
 import type { Arm } from './arm.js'
 import { isNotFound } from './arm.js'
 import type { ClusterRef } from './cluster.js'
@@ -159,9 +160,11 @@ export async function sendWrite(
     cause = err
     if (err) interrupted.abort(err)
   })
+  const pace = operationPace(arm.pollIntervalMs)
   const options = {
     updateIntervalInMs: arm.pollIntervalMs,
-    abortSignal: AbortSignal.any([deadline.signal(), interrupted.signal])
+    abortSignal: AbortSignal.any([deadline.signal(), interrupted.signal]),
+    onResponse: pace.onResponse
   }
   try {
     const ops = arm.writer.extensions
@@ -176,16 +179,35 @@ export async function sendWrite(
           ? // The SDK types `version` as a string, yet its mapper is nullable: null removes a pin.
             await ops.beginUpdate(...args(ref), write.patch as PatchExtension, options)
           : await ops.beginDelete(...args(ref), { ...options, forceDelete: write.force })
-    await poller.pollUntilDone({ abortSignal: options.abortSignal })
+    await pace.untilDone(poller, options.abortSignal)
     return { kind: 'done' }
   } catch (err) {
     if (cause) throw cause
-    if (deadline.expired())
-      throw new TimeoutError(`The ${write.kind} operation did not end within the timeout.`)
+    if (deadline.expired()) throw await writeTimedOut(arm, ref, write)
     return classify(err as RestLike)
   } finally {
     watch?.stop()
   }
+}
+
+/** How long the last look at an extension may take once the timeout is spent. */
+const LAST_LOOK_MS = 1000
+
+/** The timeout ended the wait for a write: one short read says where the extension stands. */
+async function writeTimedOut(
+  arm: Arm,
+  ref: ExtensionRef,
+  write: ExtensionWrite
+): Promise<WriteTimeoutError> {
+  const live = await arm.client.extensions
+    .get(...args(ref), { abortSignal: AbortSignal.timeout(LAST_LOOK_MS) })
+    .then(toLive, (err: unknown) => (isNotFound(err) ? null : undefined))
+  const where = live ? `: the extension is ${live.provisioningState}` : ''
+  return new WriteTimeoutError(
+    `The ${write.kind} operation did not end within the timeout${where}; ARM goes on with it.`,
+    live,
+    write.kind
+  )
 }
 
 /** How ARM words a 409 for a resource that has an operation in progress. */
@@ -231,7 +253,9 @@ const ATTEMPTS = 4
  * The one write loop for PUT, PATCH and DELETE: read the live extension (waiting out a running
  * operation), ask `next` what to write, send it and follow its operation. After a busy, throttled or
  * ambiguous write it pauses, reads the live extension again and asks `next` anew, since the write
- * may have landed. A write ARM refuses outright, or an operation that ends Failed, stops it.
+ * may have landed. After a write that ended it reads back and asks `next` too: another run may
+ * have written meanwhile, and success must mean the request is what is live (no lost update).
+ * A write ARM refuses outright, or an operation that ends Failed, stops it.
  */
 export interface ConvergeSteps {
   log: (line: string) => void
@@ -249,18 +273,34 @@ export async function converge(
   deadline: Deadline,
   { log, next, watch, sending }: ConvergeSteps
 ): Promise<Converged> {
-  let changed = false
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const live = await waitUntilIdle(arm, ref, deadline, l =>
+  const idle = () =>
+    waitUntilIdle(arm, ref, deadline, l =>
       log(
         `The extension is ${l.provisioningState} from an earlier operation; waiting for it to end.`
       )
     )
+  let changed = false
+  // Whether the last write ended done: `next` still wanting one means another writer came between.
+  let landed: ExtensionWrite | undefined
+  let live = await idle()
+  for (let attempt = 1; ; attempt++) {
     if (changed && live && hasFailed(live.provisioningState)) {
       throw new OperationFailedError(live, explainFailure(live))
     }
     const write = await next(live)
     if (!write) return { live, changed }
+    if (landed) {
+      log(
+        `The extension changed after this run's ${landed.kind} ended: another run or operation wrote it.`
+      )
+    }
+    if (attempt > ATTEMPTS) {
+      throw new Error(
+        landed
+          ? `The extension kept changing under this run: another run or operation wrote it after each of its ${ATTEMPTS} writes. Run one apply at a time per extension (a workflow concurrency group), then run again.`
+          : `The extension could not be written after ${ATTEMPTS} attempts; see the log for each reason.`
+      )
+    }
     sending?.(write)
     const outcome = await sendWrite(arm, ref, write, deadline, watch?.(write, live))
     if (outcome.kind === 'rejected') {
@@ -268,8 +308,14 @@ export async function converge(
         `ARM refused the ${write.kind} (${outcome.statusCode} ${outcome.code}): ${outcome.message}`
       )
     }
-    if (outcome.kind === 'done')
-      return { live: await readBack(arm, ref, write, deadline), changed: true }
+    if (outcome.kind === 'done') {
+      // Read back, then let `next` confirm: success means this run's request is what is live.
+      changed = true
+      landed = write
+      live = await readBack(arm, ref, write, deadline)
+      continue
+    }
+    landed = undefined
     changed ||= outcome.mayHaveWritten
     const wait = Math.min(
       Math.max(outcome.retryAfterMs, arm.retryDelayMs * 2 ** (attempt - 1)),
@@ -279,10 +325,8 @@ export async function converge(
       `The ${write.kind} did not clearly succeed (${outcome.reason}); reading the extension again in ${wait} ms before deciding.`
     )
     await sleep(wait)
+    live = await idle()
   }
-  throw new Error(
-    `The extension could not be written after ${ATTEMPTS} attempts; see the log for each reason.`
-  )
 }
 
 /** The extension after a write whose operation ended: gone after a delete, Succeeded otherwise. */

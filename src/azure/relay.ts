@@ -1,9 +1,11 @@
 import type { AccessKeys, RelayAPI } from '@azure/arm-relay'
 import type { RelayFacts } from '../settings/index.js'
 import { TimeoutError } from '../deadline.js'
+import { sleep } from '../retry.js'
 import type { Deadline } from '../deadline.js'
 import type { Arm } from './arm.js'
 import { isNotFound } from './arm.js'
+import { operationPace } from './operation-pace.js'
 import { relayNamespaceName } from './relay-name.js'
 
 const RULE = 'azureml_rw'
@@ -52,7 +54,7 @@ export async function findOrCreateRelay(
   } catch (err) {
     if (!isNotFound(err)) throw err
     log(`Creating Azure Relay ${c.ns} with hybrid connection ${c.hc}, as az k8s-extension does.`)
-    await createNamespace(arm, c, t.location, deadline)
+    await createNamespace(arm, c, t.location, log, deadline)
     await c.api.hybridConnections.createOrUpdate(c.rg, c.ns, c.hc, {
       requiresClientAuthorization: true
     })
@@ -71,21 +73,48 @@ async function createNamespace(
   arm: Arm,
   c: RelayCall,
   location: string,
+  log: (line: string) => void,
   deadline?: Deadline
 ): Promise<void> {
   const abortSignal = deadline?.signal()
-  const options = { updateIntervalInMs: arm.pollIntervalMs, abortSignal }
+  const pace = operationPace(arm.pollIntervalMs)
+  const options = {
+    updateIntervalInMs: arm.pollIntervalMs,
+    abortSignal,
+    onResponse: pace.onResponse
+  }
   const body = { location, tags: { created_by: 'Azure Arc-enabled ML' } }
   try {
     const poller = await c.api.namespaces.beginCreateOrUpdate(c.rg, c.ns, body, options)
-    await poller.pollUntilDone({ abortSignal })
+    await pace.untilDone(poller, abortSignal)
   } catch (err) {
-    if (!deadline?.expired()) throw err
-    throw new TimeoutError(
-      `The Azure Relay namespace ${c.ns} was still activating when the timeout was spent.`
-    )
+    if (deadline?.expired()) throw stillActivating(c)
+    // Another run is creating the same namespace: wait for it as for our own.
+    if (!inTransition(err)) throw err
+    log(`Azure Relay ${c.ns} is being created by another run; waiting until it is Active.`)
+    await untilActive(arm, c, deadline)
   }
 }
+
+/** Service Bus's 409 for a namespace still being provisioned. */
+function inTransition(err: unknown): boolean {
+  const e = err as { statusCode?: number; message?: string }
+  return e?.statusCode === 409 && /provisioning in transition/i.test(e.message ?? '')
+}
+
+async function untilActive(arm: Arm, c: RelayCall, deadline?: Deadline): Promise<void> {
+  for (;;) {
+    const ns = await c.api.namespaces.get(c.rg, c.ns)
+    if (ns.provisioningState?.toLowerCase() === 'succeeded') return
+    if (deadline && deadline.remainingMs() <= arm.pollIntervalMs) throw stillActivating(c)
+    await sleep(arm.pollIntervalMs)
+  }
+}
+
+const stillActivating = (c: RelayCall) =>
+  new TimeoutError(
+    `The Azure Relay namespace ${c.ns} was still activating when the timeout was spent.`
+  )
 
 /** The keys of an existing Relay, for an update that must re-send the protected settings. */
 export async function readRelay(

@@ -21,6 +21,18 @@ export function aadstsCode(message: string): string | undefined {
   return /AADSTS(\d+)/.exec(message)?.[1]
 }
 
+/**
+ * Whether Entra ID failed to answer rather than refused: AADSTS90033 (a transient error), OAuth's
+ * `temporarily_unavailable`, or MSAL's network and endpoint-discovery errors (no usable answer).
+ */
+export function entraUnavailable(code: string | undefined, message: string): boolean {
+  if (code === '90033') return true
+  if (code !== undefined) return false
+  return /\b(temporarily_unavailable|network_error|endpoints_resolution_error|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up)\b/i.test(
+    message
+  )
+}
+
 /** The audience azure/login asks for everywhere, and this action's per-cloud defaults. */
 const COMMON_AUDIENCE = 'api://AzureADTokenExchange'
 const SOVEREIGN_DEFAULTS = new Set([

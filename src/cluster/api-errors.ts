@@ -4,10 +4,28 @@
  */
 import { STATUS_CODES } from 'node:http'
 
-interface Operation {
+export interface Operation {
   verb: 'get' | 'list' | 'watch'
   resource: string
   namespace?: string
+}
+
+/**
+ * A request the API server refused (401, 403), or a server that did not answer: kept apart so
+ * that the way the cluster was reached (a kubeconfig, ARM) can explain it in its own terms.
+ */
+export class ClusterRequestError extends Error {
+  override name = 'ClusterRequestError'
+  constructor(
+    message: string,
+    readonly kind: 'forbidden' | 'unauthorized' | 'unreachable',
+    readonly operation: Operation,
+    /** The server's or the network's own words: `ECONNREFUSED`, `timed out`. */
+    readonly detail: string,
+    options: ErrorOptions
+  ) {
+    super(message, options)
+  }
 }
 
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/
@@ -75,21 +93,34 @@ export function fatalError(
   if (code === 403) {
     const scope = op.namespace ? `in ${op.namespace}` : 'cluster-wide (a ClusterRole)'
     const need = `the kubeconfig's user needs get, list, watch on ${op.resource} ${scope}`
-    return new Error(`${what}: 403 Forbidden — ${need}`, { cause: err })
+    return new ClusterRequestError(`${what}: 403 Forbidden — ${need}`, 'forbidden', op, '403', {
+      cause: err
+    })
   }
   if (code === 401) {
     const why = "the API server does not accept the kubeconfig's credentials (expired token?)"
-    return new Error(`${what}: 401 Unauthorized — ${why}`, { cause: err })
+    return new ClusterRequestError(
+      `${what}: 401 Unauthorized — ${why}`,
+      'unauthorized',
+      op,
+      '401',
+      { cause: err }
+    )
   }
   if (code === 404) return new Error(`${what}: 404 Not Found`, { cause: err })
   const net = networkFailure(err)
-  if (net && TLS_CODE.test(net.code)) return unreachable(server, err, net)
+  if (net && TLS_CODE.test(net.code)) return unreachable(server, err, net, op)
   if (!exhausted) return undefined
-  if (net) return unreachable(server, err, net)
+  if (net) return unreachable(server, err, net, op)
   return new Error(`${what}: ${errorText(err)}`, { cause: err })
 }
 
-function unreachable(server: string, err: unknown, net: { code: string; message: string }): Error {
+function unreachable(
+  server: string,
+  err: unknown,
+  net: { code: string; message: string },
+  op: Operation
+): Error {
   const { code, message } = net
   const why = DNS_CODES.has(code)
     ? `its host name does not resolve (DNS, ${code})`
@@ -100,9 +131,12 @@ function unreachable(server: string, err: unknown, net: { code: string; message:
         : TIMEOUT_CODES.has(code)
           ? `the connection timed out (${code})`
           : `the connection failed (${code})`
-  return new Error(
+  return new ClusterRequestError(
     `cannot reach the Kubernetes API server ${server}: ${why}. ` +
       'A private cluster cannot be reached from this runner: set wait-for-pods: false to skip the cluster checks.',
+    'unreachable',
+    op,
+    why,
     { cause: err }
   )
 }

@@ -2,19 +2,25 @@
  * Everything that talks to Kubernetes, behind one entry that main imports lazily:
  * @kubernetes/client-node is most of the bundle, and only runs that reach a cluster need it.
  */
-import { CoreV1Api } from '@kubernetes/client-node'
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { AZUREML_NAMESPACE } from '../names.js'
 import { fatalError } from './api-errors.js'
 import { kubeconfigSecrets, loadKubeconfig } from './kubeconfig.js'
 import type { Assessment, ClusterUsage } from './model.js'
+import type { SccGrants } from './scc.js'
+import { readSccGrants } from './scc-read.js'
 import { readClusterUsage } from './usage.js'
 import { lookOnce, waitForVerdict, waitUntilGone, watchForFailure } from './verify.js'
 import type { CheckOptions, ClusterTarget, ClusterVerdict } from './verify.js'
 import { watchNamespace } from './watch.js'
+import { allFeeds, feedsFor } from './watched-resources.js'
 
 export type { CheckOptions, ClusterTarget, ClusterVerdict } from './verify.js'
+export { ClusterRequestError } from './api-errors.js'
+export { aksKubeconfig, kubeconfigSecrets, parseKubeconfig } from './kubeconfig.js'
+export { unanswered } from './reach.js'
 
-/** The cluster, reached through a kubeconfig. */
+/** The cluster, reached through a kubeconfig (given, or built in memory from ARM's credential). */
 export interface Cluster {
   /** What runs there that a disruptive update would hit. */
   usage(): Promise<ClusterUsage>
@@ -31,19 +37,28 @@ export interface Cluster {
   look(target: ClusterTarget, options: CheckOptions): Promise<Assessment>
   /** Waits until nothing of the extension is left in the namespace. */
   gone(options: CheckOptions): Promise<{ remaining: string[]; timedOut: boolean }>
+  /**
+   * OpenShift: who may use SCC `name` (its users, groups and `oc adm policy` bindings in
+   * `namespaces`); undefined when the cluster serves no such SCC; SccReadForbidden on a 403.
+   * Optional: a way of reaching the cluster that cannot read it leaves it out.
+   */
+  securityContextConstraint?(
+    name: string,
+    namespaces: readonly string[]
+  ): Promise<SccGrants | undefined>
 }
 
 /**
- * Opens the cluster a kubeconfig (text or path) names; its credentials are handed to `mask`
- * before anything else can print them. Throws when the kubeconfig cannot be used.
+ * Opens the cluster a kubeconfig (text, path, or one already in memory) names; its credentials
+ * are handed to `mask` before anything else can print them. Throws when it cannot be used.
  */
 export function openCluster(
-  kubeconfig: string,
+  kubeconfig: string | KubeConfig,
   mask: (secret: string) => void,
   debug: (line: string) => void,
   tuning: { tickMs?: number } = {}
 ): Cluster {
-  const kc = loadKubeconfig(kubeconfig)
+  const kc = kubeconfig instanceof KubeConfig ? kubeconfig : loadKubeconfig(kubeconfig)
   kubeconfigSecrets(kc).forEach(mask)
   const watch = watchNamespace(kc, { onDebug: debug, ...tuning })
   return {
@@ -63,6 +78,24 @@ export function openCluster(
     verdict: (target, options) => waitForVerdict(watch, target, options),
     failure: (target, options) => watchForFailure(watch, target, options),
     look: (target, options) => lookOnce(watch, target, options),
-    gone: options => waitUntilGone(watch, options)
+    gone: options => waitUntilGone(watch, options),
+    securityContextConstraint: (name, namespaces) => readSccGrants(kc, name, namespaces)
   }
+}
+
+/**
+ * Lists one item of every resource the checks read, so that a refusal (403, 401) shows now,
+ * before any write, rather than halfway through the watch. Throws the first refusal.
+ */
+export async function checkReadable(kc: KubeConfig, namespace = AZUREML_NAMESPACE): Promise<void> {
+  const server = kc.getCurrentCluster()?.server ?? 'the kubeconfig'
+  const feeds = allFeeds(feedsFor(kc, namespace))
+  await Promise.all(
+    feeds.map(({ spec }) =>
+      spec.list({ limit: 1, fieldSelector: spec.fieldSelector }, {}).catch((err: unknown) => {
+        const op = { verb: 'list' as const, resource: spec.resource, namespace: spec.namespace }
+        throw fatalError(err, op, server, { exhausted: true }) ?? err
+      })
+    )
+  )
 }

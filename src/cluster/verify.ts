@@ -28,6 +28,8 @@ export interface CheckOptions {
 export interface ClusterVerdict {
   assessment: Assessment
   timedOut: boolean
+  /** Set when the cluster was read through AKS Run Command (a private cluster), not a kubeconfig. */
+  via?: 'run-command'
 }
 
 const PROGRESS_MS = 15_000

@@ -7,7 +7,7 @@ import type { ExtensionWrite, OperationWatch } from '../azure/extension.js'
 import { ClusterFailedError } from '../cluster/errors.js'
 import { DEFAULT_GRACES } from '../cluster/graces.js'
 import type { Graces } from '../cluster/graces.js'
-import type { CheckOptions, Cluster, ClusterTarget } from '../cluster/index.js'
+import type { CheckOptions, Cluster, ClusterTarget, ClusterVerdict } from '../cluster/index.js'
 import type { Assessment, ClusterProblem, ComponentStatus } from '../cluster/model.js'
 import type { Difference } from '../settings/diff.js'
 import type { LiveExtension } from '../settings/live.js'
@@ -22,6 +22,8 @@ export interface ClusterOutcome {
   drift: Difference[]
   /** How the cluster was checked, or why not: for the summary. */
   note?: string
+  /** Checked through AKS Run Command rather than the API server itself. */
+  via?: 'run-command'
   failure?: string
 }
 
@@ -29,12 +31,12 @@ const NOTHING: ClusterOutcome = { components: [], podsReady: false, problems: []
 
 /** Why the cluster is not checked in this run, or undefined when it is. Pure. */
 export function whyNotChecked(ctx: RunContext): string | undefined {
-  const { inputs, cluster } = ctx.plan
+  const { inputs, cluster, access } = ctx.plan
   if (!inputs.waitForPods) return 'The cluster was not checked: wait-for-pods is false.'
-  if (inputs.clusterAccess === 'none') return 'The cluster was not checked: cluster-access is none.'
-  if (!cluster)
-    return 'The cluster was not checked: no kubeconfig was given (the kubeconfig input or KUBECONFIG).'
-  return undefined
+  if (cluster) return undefined
+  if (access.way === 'none') return access.note
+  // Reached in Preflight (modes/reach.ts), whatever the way.
+  return 'The cluster was not checked: the run stopped before reaching it.'
 }
 
 export async function checkCluster(
@@ -104,14 +106,16 @@ function failedError(a: Assessment): ClusterFailedError {
   )
 }
 
-function verdictOf(
-  ctx: RunContext,
-  { assessment, timedOut }: { assessment: Assessment; timedOut: boolean }
-): ClusterOutcome {
+function verdictOf(ctx: RunContext, { assessment, timedOut, via }: ClusterVerdict): ClusterOutcome {
   for (const pod of assessment.unexpected) {
     ctx.log.warning(`Pod ${pod} in azureml belongs to no component the extension should run.`)
   }
-  const base = { ...NOTHING, components: assessment.components, problems: assessment.problems }
+  const base = {
+    ...NOTHING,
+    components: assessment.components,
+    problems: assessment.problems,
+    ...(via ? { via } : {})
+  }
   if (assessment.verdict === 'healthy') {
     const n = assessment.components.filter(c => c.kind !== 'Pod').length
     ctx.log.info(`All ${n} components of the extension are ready in azureml.`)

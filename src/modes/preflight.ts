@@ -12,11 +12,14 @@ import { connectivityRefusal, needsRelay, validateAgainstCluster } from '../sett
 import type { ClusterFacts } from '../settings/index.js'
 import { whyNotChecked } from './cluster.js'
 import type { PreflightFacts, RunContext } from './context.js'
+import { checkOpenShift } from './openshift.js'
+import { reachCluster } from './reach.js'
 
 /**
  * Facts before any write: the cluster resource (a mistyped cluster must fail, never pass as
  * "nothing to do"); for apply and delete what the identity may do; for apply the providers, the
- * request against the cluster and its usage. Registering a provider is the last step: it is the
+ * request against the cluster and its usage. An AKS cluster without a kubeconfig is reached
+ * through ARM here, once the permissions are known. Registering a provider is the last step: it is the
  * only write here, made once every check has passed.
  */
 export async function preflight(ctx: RunContext): Promise<PreflightFacts> {
@@ -29,10 +32,15 @@ export async function preflight(ctx: RunContext): Promise<PreflightFacts> {
     if (refusal) throw new PreflightError(refusal)
   }
   if (mode === 'delete') await checkAccess(ctx, cluster, 'delete')
-  if (plan.inputs.mode !== 'apply' || !plan.request) return { cluster }
+  if (plan.inputs.mode !== 'apply' || !plan.request) {
+    await reachCluster(ctx)
+    return { cluster }
+  }
   throwIfAny(validateAgainstCluster(plan.request, cluster))
   const unregistered = await checkAccess(ctx, cluster, 'apply')
+  await reachCluster(ctx)
   await namespaceNotTerminating(ctx)
+  await checkOpenShift(ctx, cluster)
   const usage = await readUsage(ctx)
   for (const [namespace, state] of unregistered) {
     await registerProvider(arm, namespace, state, ctx.deadline, line => log.info(line))

@@ -1,4 +1,4 @@
-import { OperationFailedError, RefusedError } from '../azure/errors.js'
+import { OperationFailedError, RefusedError, WriteTimeoutError } from '../azure/errors.js'
 import { ClusterFailedError } from '../cluster/errors.js'
 import { CancelledError, TimeoutError } from '../deadline.js'
 import { ValidationError } from '../problems.js'
@@ -39,6 +39,9 @@ export function recordFailure(report: Report, err: unknown): void {
   }
   if (err instanceof CancelledError || err instanceof TimeoutError)
     report.changed ||= report.writeSent
+  // Where the extension stood when the timeout ended the wait for a write.
+  if (err instanceof WriteTimeoutError && err.live !== undefined)
+    report.extension(err.live ?? undefined, err.write === 'delete' ? 'Deleted' : 'NotFound')
   if (err instanceof CancelledError) {
     // A write may have been sent: ARM goes on with it whether or not anyone waits.
     const inFlight =
@@ -62,5 +65,19 @@ export function recordFailure(report: Report, err: unknown): void {
     })
     return
   }
-  report.fail(err instanceof Error ? err.message : String(err))
+  report.fail(err instanceof Error ? (unreachable(err) ?? err.message) : String(err))
+}
+
+const NETWORK =
+  /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|REQUEST_SEND_ERROR)\b/
+
+/**
+ * A connection that failed with no answer and reached this far: the cluster and sign-in phases
+ * explain their own, so it is Azure Resource Manager, and the inputs that point there say where.
+ */
+function unreachable(err: Error): string | undefined {
+  // The raw error's code only: the cluster's own errors quote these codes in their words.
+  const code = (err as { code?: unknown }).code
+  if (typeof code !== 'string' || !NETWORK.test(code)) return undefined
+  return `Azure Resource Manager could not be reached: ${err.message}. Check arm-endpoint (or environment, which picks it) and that the runner can connect to it.`
 }

@@ -45,6 +45,8 @@ export class Report {
   podsReady = false
   /** How the cluster was verified, or why not: shown in the summary. */
   clusterNote?: string
+  /** Set when the cluster was read through AKS Run Command (a private AKS cluster). */
+  clusterVia?: 'run-command'
   problems: ReportedProblem[] = []
   /** Why the run stopped short, in one message. */
   private stopped?: string
@@ -90,6 +92,7 @@ export class Report {
     this.problems.push(...outcome.problems)
     this.drift.push(...outcome.drift)
     this.clusterNote = outcome.note ?? this.clusterNote
+    this.clusterVia = outcome.via ?? this.clusterVia
     if (outcome.failure) this.fail(outcome.failure)
   }
 

@@ -20,9 +20,13 @@ export function summaryOf(r: Report): string {
   }
   if (r.driftChecked) parts.push(...drift(r.drift))
   if (r.components.length > 0) parts.push(...components(r.components))
+  if (r.clusterVia === 'run-command') parts.push(RUN_COMMAND_LINE)
   if (r.clusterNote) parts.push(r.clusterNote)
   return parts.join('\n\n') + '\n'
 }
+
+const RUN_COMMAND_LINE =
+  'The cluster was checked through AKS Run Command: `kubectl get` ran inside the cluster through ARM, not from the runner.'
 
 function verdictLine(r: Report): string {
   if (r.failure) return `**${escape(r.failure)}**`

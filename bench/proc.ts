@@ -1,27 +1,33 @@
 /**
- * Child processes for `npm run bench:verify`: the bundled action started as a runner starts it,
- * and any command timed from this process's clock, optionally with its peak memory.
+ * Child processes for `npm run bench`: the bundled action started as a runner starts it, and any
+ * command timed from this process's clock, optionally with its peak memory.
  */
 import { spawn } from 'node:child_process'
 import { cp, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import type { Sandbox } from '../sandbox/index.js'
 import { inputEnv, parseOutputs, stepEnv, targetInputs } from '../sandbox/step.js'
 
-const DIST = new URL('../dist/', import.meta.url).pathname
+const REPO = new URL('../', import.meta.url).pathname
+/** The bundle measured: dist/, or another build (scripts/bundle.sh with OUT=…) named as for the tests. */
+export const ENTRY = process.env.AZUREML_ACTION_DIST ?? join(REPO, 'dist/index.js')
+const DIST = dirname(ENTRY)
 const GNU_TIME = '/usr/bin/time'
-let bundle = join(DIST, 'index.js')
+let bundle = ENTRY
+
+/** The bundle as it runs now (the private copy once snapshotBundle was called). */
+export const bundleEntry = (): string => bundle
 
 /**
- * Runs a private copy of dist/ from now on: others rebuild the bundle while this runs, and
- * `npm run bundle` begins by deleting dist/. Gives the bundle's build time and the copy's removal.
+ * Runs a private copy of the bundle from now on: others rebuild it while this runs, and
+ * `npm run bundle` begins by deleting it. Gives the bundle's build time and the copy's removal.
  */
 export async function snapshotBundle(): Promise<{ builtAt: number; drop(): Promise<void> }> {
   await bundleAtRest()
   const dir = await mkdtemp(join(tmpdir(), 'bench-dist-'))
   await cp(DIST, dir, { recursive: true, preserveTimestamps: true })
-  bundle = join(dir, 'index.js')
+  bundle = join(dir, basename(ENTRY))
   const builtAt = (await stat(bundle)).mtimeMs
   return { builtAt, drop: () => rm(dir, { recursive: true, force: true }) }
 }
@@ -32,14 +38,14 @@ const exists = (path: string) =>
     () => false
   )
 
-/** Waits out an `npm run bundle` in progress (it builds into lib/, removed at its end). */
+/** Waits out a build in progress (scripts/bundle.sh builds into .lib-<out>, removed at its end). */
 async function bundleAtRest(limitMs = 120_000): Promise<void> {
-  const lib = new URL('../lib/', import.meta.url).pathname
+  const lib = join(REPO, `.lib-${relative(REPO, DIST).replace(/\//g, '-')}`)
   for (const start = Date.now(); Date.now() - start < limitMs;) {
-    if ((await exists(join(DIST, 'index.js'))) && !(await exists(lib))) return
+    if ((await exists(ENTRY)) && !(await exists(lib))) return
     await new Promise(r => setTimeout(r, 500))
   }
-  throw new Error('dist/index.js is missing (or a bundle is still building): run npm run bundle')
+  throw new Error(`${ENTRY} is missing (or a bundle is still building): run npm run bundle`)
 }
 
 export interface Exit {

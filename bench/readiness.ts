@@ -1,5 +1,5 @@
 /**
- * Readiness detection for `npm run bench:verify`: from the moment the sandbox marks the last
+ * Readiness detection for `npm run bench`: from the moment the sandbox marks the last
  * extension pod Ready to the action's verdict line, and to `kubectl wait`'s exit, both on the
  * same fresh sandbox in each run.
  *
@@ -16,8 +16,8 @@
 import { installed } from '../sandbox/arm/extension-model.js'
 import { startSandbox, type Sandbox } from '../sandbox/index.js'
 import type { KubeObject } from '../sandbox/kube/types.js'
-import { expectExit, runAction, timed, type ActionRun, type Exit } from './verify-proc.js'
-import { seedExtension, type Target } from './verify-seed.js'
+import { expectExit, runAction, timed, type ActionRun, type Exit } from './proc.js'
+import { seedExtension, type Target } from './seed.js'
 
 export const KUBECTL = '/usr/bin/kubectl'
 export const SELECTOR = 'ml.azure.com/amlarc-system=true'

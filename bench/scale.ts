@@ -1,5 +1,5 @@
 /**
- * Scale for `npm run bench:verify`: the bundled action's `verify` of a healthy namespace of about
+ * Scale for `npm run bench`: the bundled action's `verify` of a healthy namespace of about
  * 20,000 pods on 5,000 nodes, beside `kubectl get pods -o json` on the same sandbox.
  *
  * Reaching 20,000 honestly: every pod must belong to a component the extension runs, or the action
@@ -13,9 +13,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSandbox, type Sandbox } from '../sandbox/index.js'
-import { expectExit, runAction, timed, type ActionRun, type Exit } from './verify-proc.js'
-import { KUBECTL, VERDICT } from './verify-readiness.js'
-import { seedExtension, seedHealthyNamespace, type Target } from './verify-seed.js'
+import { expectExit, runAction, timed, type ActionRun, type Exit } from './proc.js'
+import { KUBECTL, VERDICT } from './readiness.js'
+import { seedExtension, seedHealthyNamespace, type Target } from './seed.js'
 
 export const NODES = 5_000
 export const TARGET: Target = {

@@ -1,5 +1,5 @@
 /**
- * Sandbox state for `npm run bench:verify`, put in place without an ARM operation: the extension
+ * Sandbox state for `npm run bench`, put in place without an ARM operation: the extension
  * resource as Succeeded, and a healthy `azureml` written straight into the store. The controller
  * cannot build 20,000 pods in reasonable time (its scheduler scans every pod for each placement),
  * so the components are the ones the action's catalog expects for the extension, built with the

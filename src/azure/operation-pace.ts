@@ -1,0 +1,62 @@
+/**
+ * Following a long-running ARM operation no sooner than ARM asks. core-lro's pollUntilDone polls
+ * again at once after the begin call's own first poll, whatever `Retry-After` that poll answered;
+ * this loop waits first, the longer of the poll interval and the last `Retry-After`.
+ */
+
+/** What a poll loop needs of an SDK poller. */
+export interface Poller {
+  isDone(): boolean
+  /** Throws when the operation ended Failed or Canceled. */
+  poll(options?: { abortSignal?: AbortSignal }): Promise<void>
+}
+
+/** A raw response, as the SDK's `onResponse` option hands it over. */
+interface RawResponse {
+  headers: { get(name: string): string | undefined }
+}
+
+/** `Retry-After` in ms (delta-seconds or an HTTP date), 0 when absent or unreadable. Pure. */
+export function retryAfterMs(value: string | undefined, now: number): number {
+  if (!value) return 0
+  const seconds = Number(value)
+  if (value.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const at = Date.parse(value)
+  return Number.isFinite(at) ? Math.max(0, at - now) : 0
+}
+
+/**
+ * The pace of one operation: pass `onResponse` in the begin call's options (the SDK calls it for
+ * the first request and for every poll), then follow the poller with `untilDone`.
+ */
+export function operationPace(intervalMs: number) {
+  let asked = 0
+  return {
+    onResponse: (raw: RawResponse) => {
+      asked = retryAfterMs(raw.headers.get('retry-after'), Date.now())
+    },
+    async untilDone(poller: Poller, abortSignal?: AbortSignal): Promise<void> {
+      while (!poller.isDone()) {
+        await pause(Math.max(intervalMs, asked), abortSignal)
+        await poller.poll({ abortSignal })
+      }
+    }
+  }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  const abortError = () =>
+    Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })
+  if (signal?.aborted) return Promise.reject(abortError())
+  return new Promise((resolve, reject) => {
+    const aborted = () => {
+      clearTimeout(timer)
+      reject(abortError())
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', aborted)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', aborted, { once: true })
+  })
+}
