@@ -81,9 +81,24 @@ function hookState(pods: readonly PodFacts[]): ComponentState {
   return pods.every(p => p.phase === 'Succeeded') ? 'Completed' : 'NotReady'
 }
 
-function judge(c: ExpectedComponent, index: SnapshotIndex, failed: Set<string>): Judged {
+/**
+ * A DaemonSet also runs pods on cordoned and NotReady nodes, which the catalog leaves out of
+ * `desired` (a lower bound): such pods are neither waited for nor a rollout.
+ */
+function counted(c: ExpectedComponent, pods: PodFacts[], away: ReadonlySet<string>): PodFacts[] {
+  if (c.kind !== 'DaemonSet' || away.size === 0) return pods
+  return pods.filter(p => p.node === undefined || !away.has(p.node))
+}
+
+function judge(
+  c: ExpectedComponent,
+  index: SnapshotIndex,
+  failed: Set<string>,
+  away: ReadonlySet<string>
+): Judged {
   const all = index.podsOf.get(c.name) ?? []
-  const pods = all.filter(p => !evicted(p))
+  const live = all.filter(p => !evicted(p))
+  const pods = counted(c, live, away)
   const w = index.workloadOf.get(c.name)
   const ready = pods.filter(podReady).length
   let state: ComponentState
@@ -98,7 +113,7 @@ function judge(c: ExpectedComponent, index: SnapshotIndex, failed: Set<string>):
   else state = 'NotReady'
   if (failed.has(c.name)) state = 'Failed'
   const done = state === 'Ready' || state === 'Completed'
-  const gone = all.length - pods.length
+  const gone = all.length - live.length
   return {
     status: {
       name: c.name,
@@ -145,7 +160,10 @@ export function assess(
     operation: options?.operation
   })
   const failed = new Set(found.problems.map(p => p.component))
-  const judged = list.map(c => judge(c, index, failed))
+  const away = new Set(
+    (snapshot?.nodes ?? []).filter(n => n && (!n.ready || n.unschedulable)).map(n => n.name)
+  )
+  const judged = list.map(c => judge(c, index, failed, away))
   const awaiting = judged.flatMap(j => (j.awaiting ? [j.awaiting] : []))
   return {
     verdict: found.problems.length > 0 ? 'failed' : awaiting.length > 0 ? 'waiting' : 'healthy',

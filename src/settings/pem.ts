@@ -34,7 +34,8 @@ export function checkPemPair(certPem: string, keyPem: string): PemCheck {
       ok: false,
       part: 'key',
       message: 'is not a PEM private key.',
-      fix: 'Give the PEM text that starts with -----BEGIN PRIVATE KEY----- (or RSA/EC PRIVATE KEY).'
+      // Not spelled with its dashes: a private key's header line in a log looks like a leak.
+      fix: 'Give the PEM text of the key, whose first line reads BEGIN PRIVATE KEY (or BEGIN RSA/EC PRIVATE KEY) between five dashes.'
     }
   }
   if (!cert.checkPrivateKey(key)) {

@@ -1,0 +1,1 @@
+export const id=401;export const ids=[401];export const modules={56401:(t,e,s)=>{s.d(e,{get:()=>o.Jt,listClusterUserCredentials:()=>o.kT});var o=s(89659)}};
