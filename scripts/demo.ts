@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSandbox } from '../sandbox/index.js'
+import { clusterId } from '../sandbox/arm/clusters.js'
 import type { Sandbox } from '../sandbox/index.js'
 import { inputEnv, parseOutputs, stepEnv, targetInputs } from '../sandbox/step.js'
 
@@ -111,6 +112,25 @@ try {
   await step(sandbox, '7. delete: waits until the pods have left azureml', { mode: 'delete' })
 } finally {
   await sandbox.stop()
+}
+
+// AKS needs no kubeconfig: a private, Entra-integrated cluster is verified through Run Command.
+const aks = await startSandbox({
+  clusterType: 'managedClusters',
+  kube: { podStepMs: 100, terminationGraceMs: 1500 }
+})
+try {
+  Object.assign(aks.cluster, { privateCluster: true, aad: { azureRbac: true } })
+  aks.arm.permissions.set(clusterId(aks.cluster), [
+    { actions: [], dataActions: ['Microsoft.ContainerService/managedClusters/*/read'] }
+  ])
+  await step(
+    aks,
+    '8. apply on a private AKS cluster, no kubeconfig: verified through AKS Run Command',
+    { scenario: 'training', kubeconfig: '' }
+  )
+} finally {
+  await aks.stop()
 }
 
 /** What `az k8s-extension update --config installPromOp=false` would leave behind. */
