@@ -8,5 +8,7 @@ import base from './jest.config.js'
 export default {
   ...base,
   roots: ['<rootDir>/__tests__/integration'],
-  testPathIgnorePatterns: ['/node_modules/']
+  testPathIgnorePatterns: ['/node_modules/'],
+  // Some tests run the bundle several times in a row (every mode, one after another).
+  testTimeout: 60000
 }
