@@ -27,7 +27,7 @@ export async function applyExtension(
   const secrets = protectedFacts(ctx, facts)
   const next = async (live: LiveExtension | undefined) => {
     ctx.seen(live)
-    const write = await applyWrite(ctx, facts, live, live ? await secrets() : undefined)
+    const write = await applyWrite(ctx, facts, live, live ? await secrets(live) : undefined)
     if (write?.kind === 'update') changes = write.changes
     return write
   }
@@ -106,18 +106,39 @@ async function applyWrite(
 
 /**
  * Every protected value an update could send, read once per run: the user's, the TLS material,
- * and on Arc the Relay connection string read again with listKeys (a regenerated key is a change).
+ * and the Relay connection string read again with listKeys (a regenerated key is a change).
  */
-function protectedFacts(ctx: RunContext, facts: PreflightFacts): () => Promise<ProtectedValues> {
+function protectedFacts(
+  ctx: RunContext,
+  facts: PreflightFacts
+): (live: LiveExtension) => Promise<ProtectedValues> {
   let read: Promise<ProtectedValues> | undefined
-  return () => (read ??= readProtected(ctx, facts))
+  return live => (read ??= readProtected(ctx, facts, live))
 }
 
-async function readProtected(ctx: RunContext, facts: PreflightFacts): Promise<ProtectedValues> {
+async function readProtected(
+  ctx: RunContext,
+  facts: PreflightFacts,
+  live: LiveExtension
+): Promise<ProtectedValues> {
   const request = ctx.plan.request!
-  const relay = needsRelay(request) ? await existingRelay(ctx, facts) : undefined
+  const relay = needsRelay(request) ? await updateRelay(ctx, facts, live) : undefined
   const fromRelay = relay ? sideResourceSettings(request, { relay }).protected : {}
   return { values: { ...protectedSettings(request), ...fromRelay }, salt: newSalt() }
+}
+
+/**
+ * The Relay an update sends: the one the extension uses, its keys read again; or, when the update
+ * turns the Relay on, found or created as a create does.
+ */
+async function updateRelay(
+  ctx: RunContext,
+  facts: PreflightFacts,
+  live: LiveExtension
+): Promise<RelayFacts | undefined> {
+  if (live.protectedKeys.includes(RELAY_CONNECTION_KEY)) return existingRelay(ctx, facts)
+  const target = relayTarget(ctx, facts)
+  return findOrCreateRelay(ctx.arm, target, ctx.mask, ctx.log.info, ctx.deadline)
 }
 
 /** The Relay's keys, or undefined when it is gone (the plan then names what cannot be sent). */
@@ -138,6 +159,8 @@ function relayTarget(ctx: RunContext, facts: PreflightFacts): RelayTarget {
     location: facts.cluster.location
   }
 }
+
+const RELAY_CONNECTION_KEY = 'relayServerConnectionString'
 
 const newSalt = () => randomBytes(16).toString('base64')
 
