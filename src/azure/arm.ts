@@ -128,7 +128,13 @@ export function connectArm(
           body: body === undefined ? undefined : JSON.stringify(body)
         })
       )
-      const parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined
+      const parsed = parseArmBody(response.bodyAsText)
+      // ARM answers every 404 with its error object: anything else is not ARM at all.
+      if (parsed === NOT_JSON || (response.status === 404 && typeof parsed?.error !== 'object')) {
+        throw new Error(
+          `${cloud.armEndpoint} answered ${method} ${path} with ${response.status} and a body that is not Azure Resource Manager's: check arm-endpoint (or environment, which picks it).`
+        )
+      }
       if (response.status >= 400) {
         const err = parsed?.error ?? {}
         throw new ArmError(
@@ -139,6 +145,19 @@ export function connectArm(
       }
       return parsed as T
     }
+  }
+}
+
+const NOT_JSON = Symbol('not JSON')
+
+function parseArmBody(
+  text: string | null | undefined
+): typeof NOT_JSON | undefined | { error?: { code?: string; message?: string } } {
+  if (!text) return undefined
+  try {
+    return JSON.parse(text) as { error?: { code?: string; message?: string } }
+  } catch {
+    return NOT_JSON
   }
 }
 
