@@ -47,7 +47,7 @@ export function readKubeconfigInput(input: string): KubeconfigRead {
 }
 
 /** A kubeconfig file's text; the error names the path and why, never the content. */
-export function readKubeconfigText(path: string): string {
+function readKubeconfigText(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (err) {

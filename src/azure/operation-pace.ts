@@ -4,6 +4,8 @@
  * this loop waits first, the longer of the poll interval and the last `Retry-After`.
  */
 
+import { setTimeout as pause } from 'node:timers/promises'
+
 /** What a poll loop needs of an SDK poller. */
 export interface Poller {
   isDone(): boolean
@@ -37,26 +39,9 @@ export function operationPace(intervalMs: number) {
     },
     async untilDone(poller: Poller, abortSignal?: AbortSignal): Promise<void> {
       while (!poller.isDone()) {
-        await pause(Math.max(intervalMs, asked), abortSignal)
+        await pause(Math.max(intervalMs, asked), undefined, { signal: abortSignal })
         await poller.poll({ abortSignal })
       }
     }
   }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  const abortError = () =>
-    Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })
-  if (signal?.aborted) return Promise.reject(abortError())
-  return new Promise((resolve, reject) => {
-    const aborted = () => {
-      clearTimeout(timer)
-      reject(abortError())
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', aborted)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', aborted, { once: true })
-  })
 }

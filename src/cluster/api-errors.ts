@@ -47,7 +47,7 @@ export function statusError(status: { code?: number; message?: string; reason?: 
 }
 
 /** The HTTP status of a typed-API error (`code`) or a watch error (`statusCode`). */
-function httpStatus(err: unknown): number | undefined {
+export function httpStatus(err: unknown): number | undefined {
   const e = err as { code?: unknown; statusCode?: unknown } | undefined
   const status = typeof e?.statusCode === 'number' ? e.statusCode : e?.code
   // DOMException (abort, timeout) has a small numeric `code` of its own.

@@ -2,10 +2,11 @@
  * Everything that talks to Kubernetes, behind one entry that main imports lazily:
  * @kubernetes/client-node is most of the bundle, and only runs that reach a cluster need it.
  */
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
+import { CoreV1Api } from '@kubernetes/client-node'
+import type { KubeConfig } from '@kubernetes/client-node'
 import { AZUREML_NAMESPACE } from '../names.js'
 import { fatalError } from './api-errors.js'
-import { kubeconfigSecrets, loadKubeconfig } from './kubeconfig.js'
+import { kubeconfigSecrets } from './kubeconfig.js'
 import type { Assessment, ClusterUsage } from './model.js'
 import type { SccGrants } from './scc.js'
 import { readSccGrants } from './scc-read.js'
@@ -49,18 +50,16 @@ export interface Cluster {
 }
 
 /**
- * Opens the cluster a kubeconfig (text, path, or one already in memory) names; its credentials
- * are handed to `mask` before anything else can print them. Throws when it cannot be used.
+ * Opens the cluster a kubeconfig in memory names (parseKubeconfig, aksKubeconfig); its
+ * credentials are handed to `mask` before anything else can print them.
  */
 export function openCluster(
-  kubeconfig: string | KubeConfig,
+  kc: KubeConfig,
   mask: (secret: string) => void,
-  debug: (line: string) => void,
-  tuning: { tickMs?: number } = {}
+  debug: (line: string) => void
 ): Cluster {
-  const kc = kubeconfig instanceof KubeConfig ? kubeconfig : loadKubeconfig(kubeconfig)
   kubeconfigSecrets(kc).forEach(mask)
-  const watch = watchNamespace(kc, { onDebug: debug, ...tuning })
+  const watch = watchNamespace(kc, { onDebug: debug })
   return {
     usage: () => readClusterUsage(kc),
     namespacePhase: async () => {

@@ -1,14 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node'
 import type { User } from '@kubernetes/client-node'
-import { isKubeconfigText } from '../kubeconfig-check.js'
-import { readKubeconfigText } from '../kubeconfig-input.js'
-
-/** The kubeconfig the `kubeconfig` input names: its text, or the path of a file. */
-export function loadKubeconfig(input: string): KubeConfig {
-  const isText = isKubeconfigText(input)
-  const text = isText ? input : readKubeconfigText(input.trim())
-  return parseKubeconfig(text, isText ? 'the kubeconfig text' : input.trim())
-}
 
 /** Kubeconfig text parsed in memory; `what` names it in the error. */
 export function parseKubeconfig(text: string, what: string): KubeConfig {

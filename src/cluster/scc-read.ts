@@ -5,17 +5,15 @@
  */
 import { CustomObjectsApi, RbacAuthorizationV1Api } from '@kubernetes/client-node'
 import type { KubeConfig, V1RoleBinding } from '@kubernetes/client-node'
-import { errorText } from './api-errors.js'
+import { errorText, httpStatus } from './api-errors.js'
 import { SccReadForbidden, sccRoleName } from './scc.js'
 import type { BindingSubject, SccGrants } from './scc.js'
-
-const statusOf = (err: unknown): unknown => (err as { code?: unknown } | undefined)?.code
 
 /** 404 → undefined; 403 → SccReadForbidden; anything else rethrown as one line. */
 function absentOr<T>(what: string): (err: unknown) => T | undefined {
   return err => {
-    if (statusOf(err) === 404) return undefined
-    if (statusOf(err) === 403) throw new SccReadForbidden(what)
+    if (httpStatus(err) === 404) return undefined
+    if (httpStatus(err) === 403) throw new SccReadForbidden(what)
     throw new Error(`${what}: ${errorText(err)}`, { cause: err })
   }
 }

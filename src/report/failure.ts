@@ -44,10 +44,8 @@ export function recordFailure(report: Report, err: unknown): void {
     report.extension(err.live ?? undefined, err.write === 'delete' ? 'Deleted' : 'NotFound')
   if (err instanceof CancelledError) {
     // A write may have been sent: ARM goes on with it whether or not anyone waits.
-    const inFlight =
-      report.target?.mode === 'apply' || report.target?.mode === 'delete'
-        ? err.phase === 'Extension'
-        : false
+    const mode = report.target?.mode
+    const inFlight = (mode === 'apply' || mode === 'delete') && err.phase === 'Extension'
     report.fail(
       inFlight
         ? `${err.message} An ARM operation on the extension may still be running: check its provisioning state before running again.`
