@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startArm } from './arm/server.js'
 import type { ArmSandbox } from './arm/server.js'
-import { clusterId } from './arm/clusters.js'
+import { AKS_SERVER_APP, clusterId } from './arm/clusters.js'
 import type { ClusterRecord, ClusterType } from './arm/clusters.js'
 import { startBlackhole } from './blackhole.js'
 import { startEntra } from './entra.js'
@@ -97,8 +97,6 @@ function seed(
   arm.runCommands.attach(chosen!, kube.kubeconfigYaml)
   return chosen!
 }
-
-const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630'
 
 /**
  * The AKS cluster's access rules, read live from its ARM record: listClusterUserCredential hands

@@ -185,6 +185,15 @@ export class Clusters {
    * local account's token; with local accounts disabled there is none, as AKS answers.
    */
   userCredential(c: ClusterRecord, format: string | null): SandboxResponse {
+    // `format` has two known values; what AKS answers for another is not documented: the
+    // stricter reading refuses it, whatever the cluster's kind of user.
+    if (format !== null && format !== 'azure' && format !== 'exec') {
+      throw new ArmError(
+        400,
+        'InvalidParameter',
+        `The value '${format}' of parameter 'format' is not supported: 'azure' or 'exec'.`
+      )
+    }
     const api = this.apiServers.get(c)
     if (c.type !== 'managedClusters' || !api) {
       throw new ArmError(404, 'NotFound', `The cluster ${c.name} has no user credential here.`)
@@ -228,7 +237,8 @@ export class Clusters {
   }
 }
 
-const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630'
+/** The AKS server application: the audience of Entra tokens for Entra-integrated clusters. */
+export const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630'
 // The Azure CLI's public client, which kubelogin signs users in as.
 const AZURE_CLI_APP = '04b07795-8ddb-461a-bbee-02f9e1bf7b46'
 

@@ -13,14 +13,13 @@ import { join } from 'node:path'
 import type { SandboxRequest, SandboxResponse } from '../http.js'
 import { nowSeconds, verifyJwt } from '../jwt.js'
 import type { SigningKey } from '../jwt.js'
-import { clusterId } from './clusters.js'
+import { AKS_SERVER_APP, clusterId } from './clusters.js'
 import type { ClusterRecord, Clusters } from './clusters.js'
 import { ArmError } from './errors.js'
 import type { Params, Router } from './router.js'
 import { CommandPod } from './run-command-exec.js'
 
-/** The AKS server application: the audience of Entra tokens for Entra-integrated clusters. */
-export const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630'
+export { AKS_SERVER_APP }
 
 /** The first stable api-version with Run Command (2021-05-01); older ones have no such action. */
 const FIRST_API_VERSION = '2021-05-01'
