@@ -12,10 +12,12 @@ afterEach(async () => {
 })
 
 const deletes = () => world.arm.requests.filter(r => r.method === 'DELETE')
-const create = () => runIn(world, { ...worldInputs(world), scenario: 'training' })
+/** The extension the test deletes, installed first: a failed install would leave nothing to delete. */
+const create = async () =>
+  expect((await runIn(world, { ...worldInputs(world), scenario: 'training' })).errors).toEqual([])
 
 test('deletes the extension and waits until ARM no longer has it', async () => {
-  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  await create()
   const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
   expect(run.errors).toEqual([])
   expect(run.outputs).toMatchObject({ 'provisioning-state': 'Deleted', changed: 'true' })
@@ -33,7 +35,7 @@ test('already gone is success, and nothing is sent', async () => {
 })
 
 test('force-delete sends forceDelete=true', async () => {
-  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  await create()
   await runIn(world, { ...worldInputs(world), mode: 'delete', 'force-delete': 'true' })
   expect(deletes()[0]!.query.forceDelete).toBe('true')
 })
@@ -50,7 +52,7 @@ test('a mistyped cluster fails instead of passing as already deleted', async () 
 })
 
 test('a 403 on the read is an error, not an absent extension (unlike the az CLI)', async () => {
-  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  await create()
   world.arm.faults.fail(403, { method: 'GET', path: '/extensions/arcml-extension' })
   const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
   expect(run.failed).toBe(true)
@@ -58,7 +60,7 @@ test('a 403 on the read is an error, not an absent extension (unlike the az CLI)
 })
 
 test('a dropped connection on the DELETE: the extension is read before anything is sent again', async () => {
-  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  await create()
   world.arm.faults.drop({ method: 'DELETE' })
   const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })
   expect(run.errors).toEqual([])

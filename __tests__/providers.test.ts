@@ -147,7 +147,7 @@ describe('apply', () => {
 })
 
 test('delete neither reads nor registers a provider', async () => {
-  await runIn(world, { ...worldInputs(world), scenario: 'training' })
+  expect((await runIn(world, { ...worldInputs(world), scenario: 'training' })).errors).toEqual([])
   const before = world.arm.requests.length
   world.arm.providers.set(RELAY, 'NotRegistered')
   const run = await runIn(world, { ...worldInputs(world), mode: 'delete' })

@@ -174,6 +174,7 @@ test('a private Entra cluster under auto is verified through Run Command, the to
   expect(s.arm.runCommands.requests.length).toBeGreaterThan(0)
   expect(s.arm.runCommands.requests.every(c => c.clusterToken)).toBe(true)
   const posts = s.arm.requests.filter(q => q.path.endsWith('/runCommand'))
+  expect(posts).not.toEqual([])
   for (const post of posts) {
     const token = (post.body as { clusterToken: string }).clusterToken
     expect(visibleLog(r) + r.summary + JSON.stringify(r.outputs)).not.toContain(token)

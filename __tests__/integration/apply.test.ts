@@ -19,6 +19,11 @@ afterEach(async () => {
   await world.stop()
 })
 
+/** A run the test builds on, or whose absence of requests it checks: it must have succeeded. */
+async function succeeds(inputs: Record<string, string>): Promise<void> {
+  expect((await runIn(world, inputs)).errors).toEqual([])
+}
+
 // PEM files named in config-protected are read from the runner's disk.
 const certDir = mkdtempSync(join(tmpdir(), 'certs-'))
 const onDisk = (text: string) => text.replace(/\/certs\//g, `${certDir}/`)
@@ -84,7 +89,7 @@ describe('update', () => {
   })
 
   test('one changed key is a PATCH of that key alone, protected settings untouched', async () => {
-    await runIn(world, { ...worldInputs(world, 'aks'), ...HTTPS })
+    await succeeds({ ...worldInputs(world, 'aks'), ...HTTPS })
     const run = await runIn(world, {
       ...worldInputs(world, 'aks'),
       ...HTTPS,
@@ -100,7 +105,7 @@ describe('update', () => {
   })
 
   test('a rotated certificate re-sends every protected setting the extension needs (Relay included)', async () => {
-    await runIn(world, { ...worldInputs(world), ...HTTPS })
+    await succeeds({ ...worldInputs(world), ...HTTPS })
     const rotated = makeCertificate('ml.contoso.com')
     const run = await runIn(world, {
       ...worldInputs(world),
@@ -185,7 +190,7 @@ describe('nothing is written when a check fails', () => {
 })
 
 test('the job summary shows the extension and the changes sent, never a protected value', async () => {
-  await runIn(world, { ...worldInputs(world), ...HTTPS })
+  await succeeds({ ...worldInputs(world), ...HTTPS })
   const rotated = makeCertificate('ml.contoso.com')
   const run = await runIn(world, {
     ...worldInputs(world),
@@ -277,10 +282,10 @@ describe('Azure Relay on Arc, as the az CLI does it', () => {
   })
 
   test('an existing Relay is reused: only its keys are read', async () => {
-    await runIn(world, { ...worldInputs(world), scenario: 'training' })
-    await runIn(world, { ...worldInputs(world), mode: 'delete' })
+    await succeeds({ ...worldInputs(world), scenario: 'training' })
+    await succeeds({ ...worldInputs(world), mode: 'delete' })
     const before = world.arm.requests.length
-    await runIn(world, { ...worldInputs(world), scenario: 'training' })
+    await succeeds({ ...worldInputs(world), scenario: 'training' })
     const relayWrites = world.arm.requests
       .slice(before)
       .filter(r => /Microsoft\.Relay/i.test(r.path) && r.method === 'PUT')
@@ -289,7 +294,7 @@ describe('Azure Relay on Arc, as the az CLI does it', () => {
   })
 
   test('AKS needs no Relay', async () => {
-    await runIn(world, { ...worldInputs(world, 'aks'), scenario: 'training' })
+    await succeeds({ ...worldInputs(world, 'aks'), scenario: 'training' })
     expect(world.arm.requests.filter(r => /Microsoft\.Relay/i.test(r.path))).toEqual([])
   })
 })
