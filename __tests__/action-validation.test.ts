@@ -80,3 +80,26 @@ test('TLS material never reaches the log, even in debug mode; it is masked first
     /Input 'ssl-cname'::'wrong.example.com' is not a name the certificate is for/
   )
 })
+
+test('an error quoting one input never shows a secret another input holds: it reads ***', () => {
+  // Found by the fuzzing: a line of ssl-cert equal to the bad value of a boolean input.
+  const run = runAction({
+    ...BASE_INPUTS,
+    'ssl-cert': 'not a pem\nshared-secret-text',
+    'auto-upgrade-minor-version': 'shared-secret-text',
+    'config-protected': 'token=hunter2-value',
+    config: 'hunter2-value=1'
+  })
+  expect(run.status).toBe(1)
+  const masks = run.stdout.split('\n').filter(l => l.startsWith('::add-mask::'))
+  expect(masks).toEqual(
+    expect.arrayContaining(['::add-mask::shared-secret-text', '::add-mask::hunter2-value'])
+  )
+  const logged = run.stdout
+    .split('\n')
+    .filter(l => !l.startsWith('::add-mask::'))
+    .join('\n')
+  expect(logged).toMatch(/Input 'auto-upgrade-minor-version'::'\*\*\*' is not a boolean/)
+  expect(logged).not.toContain('shared-secret-text')
+  expect(logged).not.toContain('hunter2-value')
+})

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { readInputs } from './inputs.js'
 import type { ActionInputs } from './inputs.js'
 import type { Problem } from './problems.js'
-import { secretForms } from './secrets.js'
+import { Redactor } from './secrets.js'
 
 /** Log lines, as every phase writes them. */
 export interface Log {
@@ -30,8 +30,14 @@ export interface Runner extends Log {
   fail(message: string): void
 }
 
-/** The runner as `@actions/core` presents it: the only place that imports it. */
+/**
+ * The runner as `@actions/core` presents it: the only place that imports it. Every text it writes
+ * is redacted of the secrets registered so far: an error quoting one input's value must not show
+ * a secret that happens to equal it, even where the runner's masking would not apply.
+ */
 export function actionsRunner(): Runner {
+  const secrets = new Redactor()
+  const r = (text: string) => secrets.redact(text)
   return {
     readInputs: () =>
       readInputs({
@@ -39,13 +45,13 @@ export function actionsRunner(): Runner {
         env: process.env,
         readFile: path => readFileSync(path, 'utf8')
       }),
-    mask: secret => secretForms(secret).forEach(s => core.setSecret(s)),
+    mask: secret => secrets.add(secret).forEach(s => core.setSecret(s)),
     idToken: audience => core.getIDToken(audience),
-    info: line => core.info(line),
-    debug: line => core.debug(line),
-    notice: line => core.notice(line),
-    warning: line => core.warning(line),
-    error: (message, title) => core.error(message, title ? { title } : {}),
+    info: line => core.info(r(line)),
+    debug: line => core.debug(r(line)),
+    notice: line => core.notice(r(line)),
+    warning: line => core.warning(r(line)),
+    error: (message, title) => core.error(r(message), title ? { title: r(title) } : {}),
     phase: async (name, work) => {
       const started = Date.now()
       core.startGroup(name)
@@ -56,11 +62,12 @@ export function actionsRunner(): Runner {
         core.endGroup()
       }
     },
-    setOutputs: outputs => Object.entries(outputs).forEach(([k, v]) => core.setOutput(k, v)),
+    setOutputs: outputs => Object.entries(outputs).forEach(([k, v]) => core.setOutput(k, r(v))),
     // Appended directly: core.summary.write() keeps the first file path it ever saw.
     appendSummary: markdown => {
-      if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown)
+      if (process.env.GITHUB_STEP_SUMMARY)
+        appendFileSync(process.env.GITHUB_STEP_SUMMARY, r(markdown))
     },
-    fail: message => core.setFailed(message)
+    fail: message => core.setFailed(r(message))
   }
 }

@@ -24,3 +24,24 @@ export function inputSecrets(inputs: ActionInputs): string[] {
   const values = [inputs.tls?.cert, inputs.tls?.key, ...inputs.configProtected.map(e => e.value)]
   return values.filter((v): v is string => v !== undefined && v !== '')
 }
+
+/**
+ * Replaces every registered secret form in a text with `***`, as the runner's log masking does,
+ * so that no text the action writes (logs, annotations, outputs, summary) depends on the runner
+ * for its safety. Longest forms first, so a line of a PEM never leaves the rest of a longer form.
+ */
+export class Redactor {
+  private forms: string[] = []
+
+  add(secret: string): string[] {
+    const added = secretForms(secret).filter(f => !this.forms.includes(f))
+    this.forms = [...this.forms, ...added].sort((a, b) => b.length - a.length)
+    return added
+  }
+
+  redact(text: string): string {
+    let out = text
+    for (const form of this.forms) if (out.includes(form)) out = out.split(form).join('***')
+    return out
+  }
+}
