@@ -35,17 +35,16 @@ test('the refusal counts the active training jobs and online deployments in the 
 })
 
 test('turning the GPU device plugin off is not disruptive when no pod holds a GPU', async () => {
-  const name = { 'extension-name': 'gpu-check' }
-  await runInSandbox(sandbox, {
+  // The extension the first test installed (a cluster holds one): the plugin on, then off.
+  const on = await runInSandbox(sandbox, {
     ...sandboxInputs(sandbox),
     ...BOTH,
-    ...name,
     config: 'installNvidiaDevicePlugin=true'
   })
+  expect(on.errors).toEqual([])
   const run = await runInSandbox(sandbox, {
     ...sandboxInputs(sandbox),
     ...BOTH,
-    ...name,
     config: 'installNvidiaDevicePlugin=false'
   })
   expect(run.errors).toEqual([])

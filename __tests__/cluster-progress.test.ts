@@ -54,23 +54,76 @@ const snapshot = (s: Partial<NamespaceSnapshot>): NamespaceSnapshot => ({
   ...s
 })
 
+const pod = (name: string, owner?: { kind: string; name: string }) => ({
+  name,
+  phase: 'Running',
+  labels: {},
+  terminating: false,
+  containers: [],
+  ...(owner ? { owner } : {})
+})
+const workload = (
+  kind: 'Deployment' | 'DaemonSet' | 'ReplicaSet',
+  name: string,
+  release?: string,
+  owner?: string
+) => ({ kind, name, desired: 1, ready: 1, conditions: [], release, owner })
+
+/** Release azureml's gateway: a Deployment, its ReplicaSet, its pod, and the hook pod. */
+const installedAs = (release: string) => ({
+  workloads: [
+    workload('Deployment', 'gateway', release),
+    workload('ReplicaSet', 'gateway-5d8f', release, 'gateway')
+  ],
+  pods: [
+    pod('gateway-5d8f-x1', { kind: 'ReplicaSet', name: 'gateway-5d8f' }),
+    { ...pod('healthcheck'), phase: 'Succeeded' }
+  ]
+})
+
 test.each([
-  ['the namespace is gone', snapshot({ namespacePhase: undefined }), []],
-  ['an empty namespace', snapshot({}), []],
+  ['the namespace is gone', snapshot({ namespacePhase: undefined }), [], []],
+  ['an empty namespace', snapshot({}), [], []],
   [
     'a terminating hook pod and a DaemonSet (ReplicaSets follow their Deployment)',
     snapshot({
       namespacePhase: 'Terminating',
-      pods: [
-        { name: 'healthcheck', phase: 'Succeeded', labels: {}, terminating: true, containers: [] }
-      ],
+      pods: [{ ...pod('healthcheck'), phase: 'Succeeded', terminating: true }],
       workloads: [
-        { kind: 'DaemonSet', name: 'fluent-bit', desired: 0, ready: 0, conditions: [] },
-        { kind: 'ReplicaSet', name: 'gateway-5d8f', desired: 0, ready: 0, conditions: [] }
+        { ...workload('DaemonSet', 'fluent-bit', 'ml'), desired: 0, ready: 0 },
+        { ...workload('ReplicaSet', 'gateway-5d8f', 'ml'), desired: 0, ready: 0 }
       ]
     }),
-    ['DaemonSet fluent-bit', 'pod healthcheck']
+    ['DaemonSet fluent-bit', 'pod healthcheck'],
+    []
+  ],
+  [
+    'its own release, named in another case',
+    snapshot(installedAs('ML')),
+    ['Deployment gateway', 'pod gateway-5d8f-x1', 'pod healthcheck'],
+    []
+  ],
+  [
+    "another extension's release, its hook pod included: nothing to wait for",
+    snapshot(installedAs('azureml')),
+    [],
+    ['azureml']
+  ],
+  [
+    'objects no release names, beside none that another names',
+    snapshot({ workloads: [workload('Deployment', 'gateway')], pods: [pod('stray')] }),
+    ['Deployment gateway', 'pod stray'],
+    []
+  ],
+  [
+    'its own leftovers beside another release: the unnamed pods are waited for',
+    snapshot({
+      workloads: [...installedAs('azureml').workloads, workload('DaemonSet', 'fluent-bit', 'ml')],
+      pods: [pod('fluent-bit-a', { kind: 'DaemonSet', name: 'fluent-bit' }), pod('bare')]
+    }),
+    ['DaemonSet fluent-bit', 'pod fluent-bit-a', 'pod bare'],
+    ['azureml']
   ]
-])('a delete waits for what is left: %s', (_name, s, left) => {
-  expect(leftBehind(s)).toEqual(left)
+])('a delete of release ml waits for what is left of it: %s', (_name, s, left, others) => {
+  expect(leftBehind(s, 'ml')).toEqual({ remaining: left, otherReleases: others })
 })

@@ -34,6 +34,14 @@ test.each([
     /still there: wait for the earlier delete to finish/
   ],
   [
+    'a second AzureML extension under another name',
+    failed(
+      'ExtensionOperationFailed',
+      'Error: rendered manifests contain a resource that already exists. Unable to continue with install: Deployment "amlarc-identity-controller" in namespace "azureml" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key "meta.helm.sh/release-name" must equal "ml-1": current value is "azureml"'
+    ),
+    /a cluster holds one AzureML extension\. Set extension-name to that extension's name/
+  ],
+  [
     'an earlier Helm operation in progress',
     failed(
       'ExtensionOperationFailed',

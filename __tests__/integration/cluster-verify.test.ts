@@ -108,3 +108,22 @@ test('apply while azureml is still Terminating from a delete: refused before any
   expect(r.errors.join('\n')).toMatch(/azureml namespace is still Terminating.*then run again/)
   expect(cluster.sandbox.arm.requests.filter(q => q.method !== 'GET').length).toBe(before)
 })
+
+test('a second AzureML extension under another name: its install fails with the fix, its delete leaves the first alone', async () => {
+  await start()
+  expect((await run(TRAINING)).errors).toEqual([])
+  const running = podsIn(cluster.sandbox.kube).length
+  const second = await run({ ...TRAINING, 'extension-name': 'ml-1' })
+  expect(second.failed).toBe(true)
+  expect(second.errors.join('\n')).toMatch(
+    /invalid ownership metadata.*a cluster holds one AzureML extension\. Set extension-name to that extension's name/s
+  )
+  const r = await run({ mode: 'delete', 'extension-name': 'ml-1' })
+  expect(r.errors).toEqual([])
+  expect(r.outputs['provisioning-state']).toBe('Deleted')
+  expect(r.stdout).toMatch(
+    /azureml also holds Helm release 'arcml-extension' of another extension on this cluster: left in place\./
+  )
+  expect(podsIn(cluster.sandbox.kube)).toHaveLength(running)
+  expect((await run({ mode: 'verify' })).errors).toEqual([])
+})

@@ -10,6 +10,7 @@ import {
   extensionManagerMessage,
   healthcheckReport,
   hookFailedError,
+  ownershipError,
   reportKeys,
   timeoutError,
   type HelmOperation
@@ -50,6 +51,8 @@ export class ExtensionController implements ClusterBackend {
   private readonly events: EventRecorder
   private readonly components: ComponentSet
   private ext: InstalledExtension | undefined
+  /** The release being uninstalled: its objects keep its name until the namespace is gone. */
+  private leaving: InstalledExtension | undefined
   private op: Operation | undefined
   private hook: PodRuntime | undefined
   private hookWritten = ''
@@ -69,8 +72,8 @@ export class ExtensionController implements ClusterBackend {
       this.events,
       this.faults,
       () => ({
-        name: this.ext?.name ?? 'azureml',
-        version: this.ext?.version ?? '1.1.71'
+        name: (this.ext ?? this.leaving)?.name ?? 'azureml',
+        version: (this.ext ?? this.leaving)?.version ?? '1.1.71'
       }),
       opts.terminationGraceMs,
       opts.openshift ? sa => sccRefusal(store, NS, sa) : undefined
@@ -85,6 +88,8 @@ export class ExtensionController implements ClusterBackend {
       const err = `create: failed to create: namespaces "${NS}" is forbidden: unable to create new content in namespace ${NS} because it is being terminated`
       return Promise.resolve(this.failure(op, err))
     }
+    if (this.ext && this.ext.name !== ext.name)
+      return Promise.resolve(this.failure(op, ownershipError(ext.name, this.ext.name)))
     this.ext = ext
     if (!ns) this.createNamespace()
     for (const crd of crdObjects())
@@ -178,6 +183,7 @@ export class ExtensionController implements ClusterBackend {
       this.components.removeAll()
       this.markNamespaceTerminating()
       this.tearingDown = true
+      this.leaving = this.ext
       this.ext = undefined
       return this.finish({ ok: true })
     }
@@ -358,6 +364,7 @@ export class ExtensionController implements ClusterBackend {
     this.store.remove('namespaces', '', NS)
     this.hook = undefined
     this.ext = undefined
+    this.leaving = undefined
     this.revision = 0
     this.logs.clear()
     this.events.forget()

@@ -149,6 +149,15 @@ export function hookFailedError(op: HelmOperation): string {
   return `failed ${phase}: 1 error occurred:\n\t* pod healthcheck failed`
 }
 
+/**
+ * Helm 3 will not install over objects another release owns (action/install.go,
+ * existingResourceConflict), before any hook runs: a second AzureML extension under another name
+ * fails on the first chart object it shares with the one installed.
+ */
+export function ownershipError(release: string, owner: string): string {
+  return `rendered manifests contain a resource that already exists. Unable to continue with install: Deployment "amlarc-identity-controller" in namespace "azureml" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key "meta.helm.sh/release-name" must equal "${release}": current value is "${owner}"`
+}
+
 export function timeoutError(op: HelmOperation, release: string): string {
   if (op === 'install')
     return `release ${release} failed, and has been uninstalled due to atomic being set: context deadline exceeded`

@@ -22,6 +22,10 @@ const KNOWN: Known[] = [
     fix: 'A Helm release of that name is still there: wait for the earlier delete to finish (up to an hour) or remove the leftover release, then run again.'
   },
   {
+    test: /invalid ownership metadata|cannot be imported into the current release/i,
+    fix: 'Another extension already owns the objects in azureml (its release is the "current value" above): a cluster holds one AzureML extension. Set extension-name to that extension\'s name to manage it, or delete it first.'
+  },
+  {
     test: /another operation \(install\/upgrade\/rollback\) is in progress|operation.*in progress/i,
     fix: 'An earlier operation still holds the release: wait (Helm gives up after about an hour), then run again.'
   },

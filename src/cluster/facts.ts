@@ -143,6 +143,9 @@ interface WorkloadLike {
   spec?: { template?: V1PodTemplateSpec }
 }
 
+/** The annotation Helm puts on every object of a release, naming the release. */
+const HELM_RELEASE = 'meta.helm.sh/release-name'
+
 /** Each kind keeps its pod counts in fields of its own; the rest reads alike. */
 type Counts = Pick<WorkloadFacts, 'owner' | 'desired' | 'ready' | 'updated'>
 
@@ -152,6 +155,7 @@ function workload(kind: WorkloadFacts['kind'], w: WorkloadLike, counts: Counts):
   return defined({
     kind,
     name: w.metadata?.name ?? '',
+    release: w.metadata?.annotations?.[HELM_RELEASE],
     generation: w.metadata?.generation,
     observedGeneration: w.status?.observedGeneration,
     conditions: (w.status?.conditions ?? []).map((c): WorkloadCondition =>

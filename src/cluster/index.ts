@@ -12,7 +12,7 @@ import type { SccGrants } from './scc.js'
 import { readSccGrants } from './scc-read.js'
 import { readClusterUsage } from './usage.js'
 import { lookOnce, waitForVerdict, waitUntilGone, watchForFailure } from './verify.js'
-import type { CheckOptions, ClusterTarget, ClusterVerdict } from './verify.js'
+import type { CheckOptions, ClusterTarget, ClusterVerdict, LeftBehind } from './verify.js'
 import { watchNamespace } from './watch.js'
 import { allFeeds, feedsFor } from './watched-resources.js'
 
@@ -36,8 +36,8 @@ export interface Cluster {
   ): Promise<Assessment | undefined>
   /** One look, no waiting. */
   look(target: ClusterTarget, options: CheckOptions): Promise<Assessment>
-  /** Waits until nothing of the extension is left in the namespace. */
-  gone(options: CheckOptions): Promise<{ remaining: string[]; timedOut: boolean }>
+  /** Waits until nothing of the extension's Helm release (named as the extension) is left. */
+  gone(release: string, options: CheckOptions): Promise<LeftBehind & { timedOut: boolean }>
   /**
    * OpenShift: who may use SCC `name` (its users, groups and `oc adm policy` bindings in
    * `namespaces`); undefined when the cluster serves no such SCC; SccReadForbidden on a 403.
@@ -77,7 +77,7 @@ export function openCluster(
     verdict: (target, options) => waitForVerdict(watch, target, options),
     failure: (target, options) => watchForFailure(watch, target, options),
     look: (target, options) => lookOnce(watch, target, options),
-    gone: options => waitUntilGone(watch, options),
+    gone: (release, options) => waitUntilGone(watch, release, options),
     securityContextConstraint: (name, namespaces) => readSccGrants(kc, name, namespaces)
   }
 }

@@ -63,6 +63,8 @@ export interface WorkloadFacts {
   name: string
   /** The owning Deployment of a ReplicaSet. */
   owner?: string
+  /** The Helm release that made it (`meta.helm.sh/release-name`): the extension's name. */
+  release?: string
   /** Deployment/StatefulSet/ReplicaSet: spec.replicas. DaemonSet: status.desiredNumberScheduled. */
   desired: number
   /** Ready pods as the controller counts them (readyReplicas / numberReady). */

@@ -164,6 +164,6 @@ export function openRunCommandCluster(run: Run, options: RunCommandClusterOption
     }),
     failure: (target, o) => watchForFailure(watch(o.deadline), target, o),
     look: (target, o) => lookOnce(watch(o.deadline), target, o),
-    gone: o => waitUntilGone(watch(o.deadline), o)
+    gone: (release, o) => waitUntilGone(watch(o.deadline), release, o)
   }
 }

@@ -8,7 +8,7 @@ import { assess } from './assess.js'
 import { componentOfPod, expectedComponents } from './catalog.js'
 import type { HealthcheckOperation } from './healthcheck-report.js'
 import type { Graces } from './graces.js'
-import type { Assessment, CatalogInput, NamespaceSnapshot } from './model.js'
+import type { Assessment, CatalogInput, NamespaceSnapshot, PodFacts } from './model.js'
 import type { NamespaceWatch } from './watch.js'
 
 /** The extension whose components should run: from the live extension (effective settings). */
@@ -102,25 +102,55 @@ export function lookOnce(
   )
 }
 
-/** What a delete must wait for: every pod and workload of the extension gone from the namespace. Pure. */
-export function leftBehind(snapshot: NamespaceSnapshot): string[] {
-  if (snapshot.namespacePhase === undefined) return []
-  return [
-    ...snapshot.workloads.filter(w => w.kind !== 'ReplicaSet').map(w => `${w.kind} ${w.name}`),
-    ...snapshot.pods.map(p => `pod ${p.name}`)
-  ]
+/** What a delete waits for, and the releases of other extensions it leaves alone. */
+export interface LeftBehind {
+  remaining: string[]
+  otherReleases: string[]
 }
 
-/** Waits until the namespace holds nothing of the extension, or the deadline passes. */
+/**
+ * What a delete must wait for: every pod and workload of the extension's Helm release gone from
+ * the namespace. Objects another release made (another AzureML extension on the cluster) are not
+ * waited for; objects no release names (hook pods, bare pods) are, unless every named one belongs
+ * to another release, whose namespace it then is. A pod belongs to its workload's release, through
+ * its ReplicaSet's Deployment. Pure.
+ */
+export function leftBehind(snapshot: NamespaceSnapshot, release: string): LeftBehind {
+  if (snapshot.namespacePhase === undefined) return { remaining: [], otherReleases: [] }
+  const workloads = new Map(snapshot.workloads.map(w => [`${w.kind}/${w.name}`, w]))
+  const releaseOfPod = (p: PodFacts) => {
+    const owner = p.owner && workloads.get(`${p.owner.kind}/${p.owner.name}`)
+    const deployment = owner?.owner ? workloads.get(`Deployment/${owner.owner}`) : undefined
+    return (deployment ?? owner)?.release
+  }
+  const named = snapshot.workloads.map(w => w.release).filter((r): r is string => !!r)
+  const isOurs = (r: string) => r.toLowerCase() === release.toLowerCase()
+  const others = [...new Set(named.filter(r => !isOurs(r)))].sort()
+  const unnamedAreOurs = others.length === 0 || named.some(isOurs)
+  const ours = (r: string | undefined) => (r ? isOurs(r) : unnamedAreOurs)
+  return {
+    remaining: [
+      ...snapshot.workloads
+        .filter(w => w.kind !== 'ReplicaSet' && ours(w.release))
+        .map(w => `${w.kind} ${w.name}`),
+      ...snapshot.pods.filter(p => ours(releaseOfPod(p))).map(p => `pod ${p.name}`)
+    ],
+    otherReleases: others
+  }
+}
+
+/** Waits until the namespace holds nothing of the extension's release, or the deadline passes. */
 export function waitUntilGone(
   watch: NamespaceWatch,
+  release: string,
   options: CheckOptions
-): Promise<{ remaining: string[]; timedOut: boolean }> {
+): Promise<LeftBehind & { timedOut: boolean }> {
   let last = 0
   return watch.until(snapshot => {
-    const remaining = leftBehind(snapshot)
-    if (remaining.length === 0) return { remaining, timedOut: false }
-    if (options.deadline.expired()) return { remaining, timedOut: true }
+    const left = leftBehind(snapshot, release)
+    const { remaining } = left
+    if (remaining.length === 0) return { ...left, timedOut: false }
+    if (options.deadline.expired()) return { ...left, timedOut: true }
     if (options.progress && Date.now() - last >= (options.progressMs ?? PROGRESS_MS)) {
       last = Date.now()
       options.progress(

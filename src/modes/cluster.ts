@@ -142,7 +142,11 @@ function driftOf(look: Assessment): ClusterOutcome {
 }
 
 async function leftBehind(ctx: RunContext, cluster: Cluster): Promise<ClusterOutcome> {
-  const { remaining, timedOut } = await cluster.gone(checkOptions(ctx))
+  const { remaining, timedOut, otherReleases } = await cluster.gone(ctx.ref.name, checkOptions(ctx))
+  if (otherReleases.length > 0)
+    ctx.log.info(
+      `azureml also holds Helm release ${otherReleases.map(r => `'${r}'`).join(', ')} of another extension on this cluster: left in place.`
+    )
   if (!timedOut) {
     ctx.log.info('Nothing of the extension is left in azureml.')
     return NOTHING
