@@ -2,9 +2,11 @@
  * The bundled action over random `with:` tables (issue 11), each run in a child process against
  * one sandbox: it never ends with a stack trace, ends with errors that name an input or after a
  * request ARM accepted, never writes after a validation error, and input text never becomes a
- * workflow command. FUZZ_RUNS sets the number of cases (default 1,000), FUZZ_SEED replays a run
- * (a failure prints its seed and path), FUZZ_CONCURRENCY the child processes at a time (default 3),
- * FUZZ_LOG=1 prints a line per case. AZUREML_ACTION_DIST runs another build of the bundle.
+ * workflow command. FUZZ_RUNS sets the number of cases (default 1,000). FUZZ_SEED replays a run
+ * (a failure prints its seed and path); without it the cases come from one fixed seed, so that a
+ * CI verdict is reproducible and a commit is judged by its own changes, and FUZZ_SEED=random
+ * explores new cases (the nightly fuzz workflow). FUZZ_CONCURRENCY sets the child processes at a
+ * time (default 3), FUZZ_LOG=1 prints a line per case. AZUREML_ACTION_DIST runs another build of the bundle.
  *
  * The cases run in lanes, each with its own subscription (so ARM's request log tells the cases
  * apart); the first lane's cluster is backed by the sandbox's Kubernetes and takes the cases that
@@ -30,7 +32,12 @@ import { makeCertificate } from '../helpers/pem.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000)
 const LANES = Math.max(2, Number(process.env.FUZZ_CONCURRENCY ?? 3))
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
+/** Ran clean at 1,000 cases when it became the default; change it only to one that does too. */
+const FIXED_SEED = 20261130
+const SEED =
+  process.env.FUZZ_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.FUZZ_SEED ?? FIXED_SEED)
 /** A run still going after this has hung: every case's waits are short. */
 const CASE_LIMIT_MS = 45_000
 /** Shrinking replays one case at a time; past this the smallest failure so far is reported. */
@@ -211,7 +218,7 @@ async function replay(first: Failure): Promise<void> {
 }
 
 test(
-  `the bundle ends cleanly on ${RUNS} random input tables`,
+  `the bundle ends cleanly on ${RUNS} random input tables (seed ${SEED})`,
   async () => {
     const cases = fc.sample(fuzzCase, { seed: SEED, numRuns: RUNS })
     const failures = await runAll(cases)
