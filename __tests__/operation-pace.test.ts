@@ -2,20 +2,21 @@
  * Operation polls wait as long as ARM's Retry-After asks, the first poll after the write included
  * (the SDK's own poll loop polls again at once after the write's first poll, whatever it said).
  */
-import { retryAfterMs } from '../src/azure/operation-pace.js'
+import { retryAfterMs } from '../src/azure/retry-after.js'
 import { runIn, startWorld, worldInputs } from './helpers/azure-run.js'
 import type { AzureWorld } from './helpers/azure-run.js'
 
-test.each([
-  [undefined, 0],
-  ['', 0],
+test.each<[string | undefined, number | undefined]>([
+  [undefined, undefined],
+  ['', undefined],
+  ['soon', undefined],
   ['2', 2000],
+  [' 30 ', 30_000],
   ['0', 0],
   ['-3', 0],
-  ['soon', 0],
   ['Thu, 01 Jan 1970 00:00:05 GMT', 5000],
   ['Thu, 01 Jan 1970 00:00:00 GMT', 0]
-])('Retry-After %p asks for %p ms', (value, ms) => {
+])('Retry-After %j asks for %j ms', (value, ms) => {
   expect(retryAfterMs(value, 0)).toBe(ms)
 })
 

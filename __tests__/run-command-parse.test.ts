@@ -3,7 +3,7 @@
  * into the snapshot the assessment reads; the command result read into an exit code and log; and
  * the sandbox's shell-like split of a command into words.
  */
-import { outcomeOf, retryAfterMs, RunCommandError } from '../src/azure/run-command.js'
+import { outcomeOf, RunCommandError } from '../src/azure/run-command.js'
 import {
   LISTING_COMMAND,
   ListingError,
@@ -336,17 +336,4 @@ test.each<[string, string[] | undefined]>([
   ['# kubectl get pods', undefined]
 ])('the sandbox splits %j into words as a shell would', (command, words) => {
   expect(shellWords(command)).toEqual(words)
-})
-
-test.each<[string | undefined, number | undefined]>([
-  ['1', 1000],
-  [' 30 ', 30_000],
-  ['0', 0],
-  ['Sun, 01 Mar 2026 10:00:05 GMT', 5000],
-  ['Sun, 01 Mar 2026 09:59:00 GMT', 0],
-  ['soon', undefined],
-  ['', undefined],
-  [undefined, undefined]
-])('Retry-After %j is %j ms', (value, ms) => {
-  expect(retryAfterMs(value, Date.parse('2026-03-01T10:00:00Z'))).toBe(ms)
 })

@@ -8,6 +8,7 @@ import { sleep } from '../retry.js'
 import { OperationFailedError, WriteRejectedError, WriteTimeoutError } from './errors.js'
 import { explainFailure } from './failures.js'
 import { operationPace } from './operation-pace.js'
+import { retryAfterMs } from './retry-after.js'
 import type { Arm } from './arm.js'
 import { isNotFound } from './arm.js'
 import type { ClusterRef } from './cluster.js'
@@ -215,8 +216,7 @@ const BUSY = /\b(conflicting|another) operation\b.*\bin progress\b|\boperation\b
 
 function classify(err: RestLike): WriteOutcome {
   const status = err.statusCode
-  const retryAfter = Number(err.response?.headers?.get('retry-after'))
-  const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0
+  const asked = retryAfterMs(err.response?.headers?.get('retry-after')) ?? 0
   const unsure = (reason: string, wait: number, mayHaveWritten: boolean): WriteOutcome => ({
     kind: 'unsure',
     reason,
@@ -226,8 +226,8 @@ function classify(err: RestLike): WriteOutcome {
   // 409 and 429 mean the request was not carried out. Only a 409 for an operation still running
   // is worth waiting out; any other (MissingSubscriptionRegistration, …) is refused as it is.
   if (status === 409 && BUSY.test(err.message))
-    return unsure(`409 ${err.code ?? 'Conflict'}: ${err.message}`, retryAfterMs, false)
-  if (status === 429) return unsure(`429 throttled: ${err.message}`, retryAfterMs || 5000, false)
+    return unsure(`409 ${err.code ?? 'Conflict'}: ${err.message}`, asked, false)
+  if (status === 429) return unsure(`429 throttled: ${err.message}`, asked || 5000, false)
   if (status !== undefined && status >= 400 && status < 500) {
     return {
       kind: 'rejected',
@@ -236,7 +236,7 @@ function classify(err: RestLike): WriteOutcome {
       message: err.message
     }
   }
-  return unsure(status ? `${status}: ${err.message}` : err.message, retryAfterMs, true)
+  return unsure(status ? `${status}: ${err.message}` : err.message, asked, true)
 }
 
 /** A write converge did, and where the extension ended. */

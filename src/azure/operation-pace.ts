@@ -5,6 +5,7 @@
  */
 
 import { setTimeout as pause } from 'node:timers/promises'
+import { retryAfterMs } from './retry-after.js'
 
 /** What a poll loop needs of an SDK poller. */
 export interface Poller {
@@ -18,15 +19,6 @@ interface RawResponse {
   headers: { get(name: string): string | undefined }
 }
 
-/** `Retry-After` in ms (delta-seconds or an HTTP date), 0 when absent or unreadable. Pure. */
-export function retryAfterMs(value: string | undefined, now: number): number {
-  if (!value) return 0
-  const seconds = Number(value)
-  if (value.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
-  const at = Date.parse(value)
-  return Number.isFinite(at) ? Math.max(0, at - now) : 0
-}
-
 /**
  * The pace of one operation: pass `onResponse` in the begin call's options (the SDK calls it for
  * the first request and for every poll), then follow the poller with `untilDone`.
@@ -35,7 +27,7 @@ export function operationPace(intervalMs: number) {
   let asked = 0
   return {
     onResponse: (raw: RawResponse) => {
-      asked = retryAfterMs(raw.headers.get('retry-after'), Date.now())
+      asked = retryAfterMs(raw.headers.get('retry-after')) ?? 0
     },
     async untilDone(poller: Poller, abortSignal?: AbortSignal): Promise<void> {
       while (!poller.isDone()) {

@@ -11,6 +11,7 @@ import { TimeoutError } from '../deadline.js'
 import type { Deadline } from '../deadline.js'
 import type { Arm } from './arm.js'
 import type { ClusterRef } from './cluster.js'
+import { retryAfterMs } from './retry-after.js'
 
 /** What a command ended with: its exit code and its log (stdout and stderr, as one text). */
 export interface CommandResult {
@@ -151,14 +152,6 @@ export function outcomeOf(result: RunCommandResult | undefined, command: string)
 /** The command as a message quotes it: enough to tell commands apart. */
 function firstWords(command: string): string {
   return command.length > 120 ? `${command.slice(0, 120)}…` : command
-}
-
-/** Retry-After in seconds or as an HTTP date, in ms; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */

@@ -19,7 +19,7 @@ import { allFeeds, feedsFor } from './watched-resources.js'
 export type { CheckOptions, ClusterTarget, ClusterVerdict } from './verify.js'
 export { ClusterRequestError } from './api-errors.js'
 export { aksKubeconfig, kubeconfigSecrets, parseKubeconfig } from './kubeconfig.js'
-export { unanswered } from './reach.js'
+export { unanswered } from './answers.js'
 
 /** The cluster, reached through a kubeconfig (given, or built in memory from ARM's credential). */
 export interface Cluster {
