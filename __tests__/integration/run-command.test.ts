@@ -202,6 +202,29 @@ test('AKS cannot run the command: a RunCommandError with its reason ends the wai
   )
 })
 
+test('a listing AKS cannot run once the cluster has answered: the next poll lists again', async () => {
+  const deadline = new Deadline(25_000)
+  const cluster = openRunCommandCluster(runner(deadline), { pollMs: POLL_MS, debug })
+  const waiting = cluster.verdict(TARGET, { deadline, graces: GRACES })
+  await until(() => lines.some(l => l.startsWith('Listing 1 ')))
+  sandbox.arm.runCommands.failNext('ImagePullBackoff')
+  await install()
+  const verdict = await waiting
+  expect(verdict.assessment.verdict).toBe('healthy')
+  expect(lines.filter(l => /^Listing failed \(.*ImagePullBackoff/.test(l))).toHaveLength(1)
+})
+
+test('three listings in a row that AKS cannot run end the wait with the last failure', async () => {
+  const deadline = new Deadline(25_000)
+  const cluster = openRunCommandCluster(runner(deadline), { pollMs: POLL_MS, debug })
+  const verdict = cluster.verdict(TARGET, { deadline, graces: GRACES })
+  await until(() => lines.some(l => l.startsWith('Listing 1 ')))
+  for (const reason of ['ImagePullBackoff', 'Unschedulable', 'PodFailed'])
+    sandbox.arm.runCommands.failNext(reason)
+  await expect(verdict).rejects.toThrow(/could not run `kubectl get .*…`: PodFailed\./)
+  expect(lines.filter(l => l.startsWith('Listing failed'))).toHaveLength(2)
+})
+
 test('without the Run Command role: 403 names the action, and the token appears nowhere', async () => {
   sandbox.arm.permissions.set('/', [
     { actions: ['Microsoft.ContainerService/managedClusters/read'] }

@@ -28,6 +28,12 @@ interface Listing {
 }
 
 const POLL_MS = 10_000
+/**
+ * Failed listings in a row that a wait outlasts once one listing has come back: a command pod
+ * that once failed to start, or a kubectl call cut off, is not the cluster's verdict. A first
+ * listing that fails ends the wait at once (a refusal is most likely).
+ */
+const TOLERATED_FAILURES = 2
 
 /** A promise that rejects with the signal's reason as soon as it aborts. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -54,7 +60,7 @@ class Lister {
   constructor(
     private readonly run: Run,
     private readonly pollMs: number,
-    private readonly debug: (line: string) => void
+    readonly debug: (line: string) => void
   ) {}
 
   /**
@@ -121,6 +127,7 @@ async function pollUntil<T>(
   signal: AbortSignal
 ): Promise<T> {
   let last: { started: number; snapshot: NamespaceSnapshot } | undefined
+  let failures = 0
   for (;;) {
     const spent = last !== undefined && deadline.expired()
     const next = spent
@@ -131,9 +138,14 @@ async function pollUntil<T>(
         if (signal.aborted) throw err
         // A listing the deadline cut short: the last one stands, as the wait's final state.
         if (last && deadline.expired()) return undefined
-        throw err
+        if (!last || ++failures > TOLERATED_FAILURES) throw err
+        lister.debug(`Listing failed (${(err as Error).message}); the next poll lists again.`)
+        return undefined
       })
-      if (snapshot) last = { started: next.started, snapshot }
+      if (snapshot) {
+        last = { started: next.started, snapshot }
+        failures = 0
+      }
     }
     const value = decide(last!.snapshot)
     if (value !== undefined) return value
