@@ -18,6 +18,11 @@ export default {
   },
   // Most end-to-end tests wait on sockets and timers: two workers use both cores.
   maxWorkers: 2,
+  // A worker's event loop drains within milliseconds at the end, but after ~30 ESM files it holds
+  // ~1 GB (jest keeps each file's module graph: jestjs/jest#14605), and exiting that takes 0.5-1.7 s
+  // on a busy 2-core machine, past jest's 500 ms default: it then kills the worker and blames a
+  // leak. A worker held open by a real handle is still killed and reported, after 3 s.
+  workerGracefulExitTimeout: 3000,
   // The sandbox's TLS material, made once for every test file.
   globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.ts',

@@ -118,7 +118,8 @@ function watchUntil(
         if (stopped) c.abort()
       })
   })
-  return result
+  // The events so far, for a test that must act once one has arrived.
+  return Object.assign(result, { events })
 }
 let kcForWatch: KubeConfig
 beforeEach(() => (kcForWatch = kc))
@@ -186,7 +187,8 @@ describe('watch through @kubernetes/client-node', () => {
     const rv = (await core.listNamespacedPod({ namespace: 'azureml' })).metadata!.resourceVersion!
     const first = watchUntil(path, { resourceVersion: rv }, () => false)
     kube.store.create('pods', testPod('before-drop'))
-    await new Promise(r => setTimeout(r, 50))
+    // Dropped only once the event has arrived: a fixed pause lost that race on a busy machine.
+    while (first.events.length === 0) await new Promise(r => setTimeout(r, 10))
     kube.apiFaults.dropWatches()
     const dropped = await first
     expect(dropped.err).toBeTruthy()
