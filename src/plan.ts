@@ -42,16 +42,14 @@ export async function planRun(runner: Runner, report: Report): Promise<RunPlan> 
   })
   const kubeconfig =
     access.way === 'kubeconfig' ? checkKubeconfig(inputs, runner, problems) : undefined
-  if (inputs.mode !== 'apply' && inputs.mode !== 'drift') {
-    throwIfAny(problems)
-    if (access.way === 'none' && access.notice) runner.notice(access.notice)
-    return { inputs, access, kubeconfig }
-  }
-  const planned = planRequest(inputs, problems)
-  planned.notices.forEach(runner.notice)
-  planned.warnings.forEach(runner.warning)
+  // Only apply and drift plan settings; planRequest throws every problem, its own included.
+  const compares = inputs.mode === 'apply' || inputs.mode === 'drift'
+  if (!compares) throwIfAny(problems)
+  const planned = compares ? planRequest(inputs, problems) : undefined
+  planned?.notices.forEach(runner.notice)
+  planned?.warnings.forEach(runner.warning)
   if (access.way === 'none' && access.notice) runner.notice(access.notice)
-  return { inputs, access, request: planned.request, kubeconfig }
+  return { inputs, access, request: planned?.request, kubeconfig }
 }
 
 /**
