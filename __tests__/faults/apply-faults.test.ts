@@ -104,7 +104,8 @@ test('a failed operation shows errorInfo and the fix, and reports the Failed sta
 
 test('an extension left Failed by an earlier run is sent again whole', async () => {
   world.arm.provisioning.fail()
-  await runIn(world, { ...worldInputs(world), ...TRAINING })
+  const failed = await runIn(world, { ...worldInputs(world), ...TRAINING })
+  expect(failed.outputs['provisioning-state']).toBe('Failed')
   const run = await runIn(world, { ...worldInputs(world), ...TRAINING })
   expect(run.errors).toEqual([])
   expect(visibleLog(run)).toMatch(/Failed from an earlier operation; sending the whole body again/)
@@ -114,9 +115,14 @@ test('an extension left Failed by an earlier run is sent again whole', async () 
 
 test('re-sending a Failed extension is still guarded against disruptive changes', async () => {
   const both = { scenario: 'training-and-inference', 'allow-insecure-connections': 'true' }
-  await runIn(world, { ...worldInputs(world), ...both })
+  expect((await runIn(world, { ...worldInputs(world), ...both })).errors).toEqual([])
   world.arm.provisioning.fail()
-  await runIn(world, { ...worldInputs(world), ...both, config: 'installPromOp=false' })
+  const failed = await runIn(world, {
+    ...worldInputs(world),
+    ...both,
+    config: 'installPromOp=false'
+  })
+  expect(failed.outputs['provisioning-state']).toBe('Failed')
   const run = await runIn(world, { ...worldInputs(world), scenario: 'training' })
   expect(run.failed).toBe(true)
   expect(visibleLog(run)).toMatch(/Refusing a disruptive update:[\s\S]*enableInference/)
