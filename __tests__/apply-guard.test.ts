@@ -86,12 +86,25 @@ const GUARDED: Guarded[] = [
   }
 ]
 
-describe.each(GUARDED)('$name', g => {
-  const inputs = (extra: Record<string, string>) => ({
-    ...worldInputs(world, g.cluster),
-    'extension-name': slug(g.name),
-    ...extra
+/** A cluster of its own: one holds a single AzureML extension, refused beside another. */
+function ownCluster(type: 'arc' | 'aks', name: string): Record<string, string> {
+  const base = worldInputs(world, type)
+  const c = type === 'arc' ? world.arc : world.aks
+  world.arm.clusters.add({
+    subscriptionId: world.subscriptionId,
+    resourceGroup: c.resourceGroup,
+    name,
+    type: c.type
   })
+  return { ...base, 'cluster-name': name }
+}
+
+describe.each(GUARDED)('$name', g => {
+  let target: Record<string, string>
+  beforeAll(() => {
+    target = ownCluster(g.cluster, slug(g.name))
+  })
+  const inputs = (extra: Record<string, string>) => ({ ...target, ...extra })
 
   test('is refused without allow-disruptive-update, naming the change; nothing is written', async () => {
     const created = await runIn(world, inputs(g.before))
@@ -116,17 +129,12 @@ describe.each(GUARDED)('$name', g => {
 })
 
 test('a node selector cannot be removed by update; the error says to delete and re-create', async () => {
-  const name = 'selector-removal'
-  await runIn(world, {
-    ...worldInputs(world, 'aks'),
-    'extension-name': name,
-    ...HTTP,
-    'node-selector': 'pool=ml'
-  })
+  const target = ownCluster('aks', 'selector-removal')
+  const created = await runIn(world, { ...target, ...HTTP, 'node-selector': 'pool=ml' })
+  expect(created.errors).toEqual([])
   const before = writes(world).length
   const run = await runIn(world, {
-    ...worldInputs(world, 'aks'),
-    'extension-name': name,
+    ...target,
     ...HTTP,
     'allow-disruptive-update': 'true'
   })

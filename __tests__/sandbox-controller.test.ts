@@ -120,6 +120,22 @@ describe('controller operations', () => {
     expect(releases).toEqual(['sh.helm.release.v1.azml.v1', 'sh.helm.release.v1.azml.v2'])
   })
 
+  test('a second release under another name fails on Helm ownership; the first is untouched', async () => {
+    ;({ kube } = await kubeWithClient({ podStepMs: 2 }))
+    expect(await kube.backend.applyExtension(EXT, 'create')).toEqual({ ok: true })
+    const pods = podsIn(kube).length
+    const second = await kube.backend.applyExtension({ ...EXT, name: 'ml-1' }, 'create')
+    expect(second).toMatchObject({ ok: false })
+    expect(JSON.stringify(second)).toMatch(
+      /invalid ownership metadata; annotation validation error: key \\"meta.helm.sh\/release-name\\" must equal \\"ml-1\\": current value is \\"azml\\"/
+    )
+    expect(await kube.backend.deleteExtension('ml-1')).toEqual({ ok: true })
+    expect(podsIn(kube)).toHaveLength(pods)
+    const annotations = kube.store.get('apps/deployments', 'azureml', 'aml-operator')!.metadata
+      .annotations as Record<string, string>
+    expect(annotations['meta.helm.sh/release-name']).toBe('azml')
+  })
+
   test('delete ends while pods still stop in a Terminating namespace; then all is gone but the CRDs', async () => {
     ;({ kube } = await kubeWithClient({ podStepMs: 2, terminationGraceMs: 50 }))
     await kube.backend.applyExtension(EXT, 'create')

@@ -2,7 +2,7 @@
 import { desiredExtension, planRequest } from '../src/settings/index.js'
 import type { ClusterFacts } from '../src/settings/index.js'
 import { planUpdate } from '../src/settings/diff.js'
-import { driftOf } from '../src/settings/decide.js'
+import { decideApply, driftOf } from '../src/settings/decide.js'
 import type { LiveExtension } from '../src/settings/live.js'
 import { BASE_INPUTS, inputsFrom } from './helpers/inputs.js'
 import { makeCertificate } from './helpers/pem.js'
@@ -317,5 +317,50 @@ describe('drift of derived keys', () => {
     live.settings.inferenceRouterHA = 'false'
     live.settings.clusterPurpose = 'DevTest'
     expect(driftOf(request(TRAINING), AKS, live)).toEqual([])
+  })
+})
+
+describe('a cluster holds one AzureML extension: a create beside another is refused', () => {
+  const TRAINING = { 'cluster-type': 'managedClusters', scenario: 'training' }
+  const decide = (live: LiveExtension | undefined, installed: string[] | undefined) =>
+    decideApply({
+      request: request(TRAINING),
+      cluster: AKS,
+      live,
+      usage: undefined,
+      allowDisruptiveUpdate: false,
+      installed
+    })
+  const failed = { ...liveFrom(TRAINING), provisioningState: 'Failed' }
+  test.each<[string, LiveExtension | undefined, string[] | undefined, string]>([
+    ['nothing installed', undefined, [], 'create'],
+    ['only itself, left Failed', failed, ['arcml-extension'], 'create'],
+    ['itself, named in other case', failed, ['ARCML-Extension'], 'create'],
+    ['another, while absent', undefined, ['azureml'], 'refuse AnotherAzureMLExtension'],
+    [
+      'another, while itself Failed',
+      failed,
+      ['arcml-extension', 'azureml'],
+      'refuse AnotherAzureMLExtension'
+    ],
+    [
+      'another, while itself Succeeded: an update is its own',
+      liveFrom(TRAINING),
+      ['azureml'],
+      'none'
+    ],
+    ['not listed (a create was not possible)', undefined, undefined, 'create']
+  ])('%s', (_, live, installed, kind) => {
+    const d = decide(live, installed)
+    expect(d.kind === 'refuse' ? `refuse ${d.reason}` : d.kind).toBe(kind)
+  })
+
+  test('the refusal names the installed extension in the message and the fix', () => {
+    const d = decide(undefined, ['azureml'])
+    expect(d).toMatchObject({
+      message:
+        'aks already has the AzureML extension azureml: a cluster holds one, whose Helm release owns the azureml namespace.',
+      fix: 'Set extension-name: azureml to manage it, or delete it first (mode: delete with extension-name: azureml).'
+    })
   })
 })

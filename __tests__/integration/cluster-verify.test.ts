@@ -109,18 +109,21 @@ test('apply while azureml is still Terminating from a delete: refused before any
   expect(cluster.sandbox.arm.requests.filter(q => q.method !== 'GET').length).toBe(before)
 })
 
-test('a second AzureML extension under another name: its install fails with the fix, its delete leaves the first alone', async () => {
+test('a second AzureML extension under another name: refused before any write; its delete leaves the first alone', async () => {
   await start()
   expect((await run(TRAINING)).errors).toEqual([])
   const running = podsIn(cluster.sandbox.kube).length
+  const writes = () => cluster.sandbox.arm.requests.filter(q => q.method !== 'GET').length
+  const before = writes()
   const second = await run({ ...TRAINING, 'extension-name': 'ml-1' })
   expect(second.failed).toBe(true)
   expect(second.errors.join('\n')).toMatch(
-    /invalid ownership metadata.*a cluster holds one AzureML extension\. Set extension-name to that extension's name/s
+    /already has the AzureML extension arcml-extension: a cluster holds one.*Fix: Set extension-name: arcml-extension to manage it/s
   )
+  expect(writes()).toBe(before)
   const r = await run({ mode: 'delete', 'extension-name': 'ml-1' })
   expect(r.errors).toEqual([])
-  expect(r.outputs['provisioning-state']).toBe('Deleted')
+  expect(r.outputs['provisioning-state']).toBe('NotFound')
   expect(r.stdout).toMatch(
     /azureml also holds Helm release 'arcml-extension' of another extension on this cluster: left in place\./
   )

@@ -13,6 +13,7 @@ import type { Arm } from './arm.js'
 import { isNotFound } from './arm.js'
 import type { ClusterRef } from './cluster.js'
 import { CLUSTER_RP } from './cluster.js'
+import { EXTENSION_TYPE } from '../names.js'
 
 export interface ExtensionRef {
   cluster: ClusterRef
@@ -88,6 +89,21 @@ export async function getExtension(
     if (isNotFound(err)) return undefined
     throw err
   }
+}
+
+/** The names of the AzureML extensions on a cluster (Helm lets one own the azureml namespace). */
+export async function azureMLExtensionNames(arm: Arm, cluster: ClusterRef): Promise<string[]> {
+  const names: string[] = []
+  const { resourceGroup, type, name } = cluster
+  for await (const ext of arm.client.extensions.list(
+    resourceGroup,
+    CLUSTER_RP[type].rp,
+    type,
+    name
+  )) {
+    if (ext.name && ext.extensionType?.toLowerCase() === EXTENSION_TYPE) names.push(ext.name)
+  }
+  return names
 }
 
 /**

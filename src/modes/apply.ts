@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { converge, getExtension } from '../azure/extension.js'
+import { azureMLExtensionNames, converge, getExtension } from '../azure/extension.js'
 import type { ExtensionWrite } from '../azure/extension.js'
 import { RefusedError } from '../azure/errors.js'
 import { findOrCreateRelay, readRelay } from '../azure/relay.js'
 import type { RelayTarget } from '../azure/relay.js'
 import { ClusterFailedError } from '../cluster/errors.js'
-import { decideApply } from '../settings/decide.js'
+import { decideApply, mayCreate } from '../settings/decide.js'
+import type { ApplyFacts } from '../settings/decide.js'
 import type { ProtectedValues, UpdatePlan } from '../settings/diff.js'
 import {
   desiredExtension,
@@ -25,9 +26,15 @@ export async function applyExtension(
 ): Promise<ExtensionOutcome> {
   let changes: UpdatePlan['changes'] | undefined
   const secrets = protectedFacts(ctx, facts)
+  let installed: Promise<string[]> | undefined
   const next = async (live: LiveExtension | undefined) => {
     ctx.seen(live)
-    const write = await applyWrite(ctx, facts, live, live ? await secrets(live) : undefined)
+    // Listed once, and only when a whole body may go out: an update cannot meet Helm's ownership check.
+    if (mayCreate(live)) installed ??= azureMLExtensionNames(ctx.arm, ctx.ref.cluster)
+    const write = await applyWrite(ctx, facts, live, {
+      protect: live ? await secrets(live) : undefined,
+      installed: mayCreate(live) ? await installed : undefined
+    })
     if (write?.kind === 'update') changes = write.changes
     return write
   }
@@ -55,16 +62,17 @@ async function applyWrite(
   ctx: RunContext,
   facts: PreflightFacts,
   live: LiveExtension | undefined,
-  protect: ProtectedValues | undefined
+  read: Pick<ApplyFacts, 'protect' | 'installed'>
 ): Promise<ExtensionWrite | undefined> {
   const request = ctx.plan.request!
+  const { protect } = read
   const decision = decideApply({
     request,
     cluster: facts.cluster,
     live,
     usage: facts.usage,
     allowDisruptiveUpdate: ctx.plan.inputs.allowDisruptiveUpdate,
-    protect
+    ...read
   })
   switch (decision.kind) {
     case 'refuse':

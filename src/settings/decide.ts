@@ -21,6 +21,8 @@ export interface ApplyFacts {
   allowDisruptiveUpdate: boolean
   /** Every protected value a write would send, to tell changed values and keys that would be lost. */
   protect?: ProtectedValues
+  /** The AzureML extensions on the cluster by name, read when a create is possible. */
+  installed?: string[]
 }
 
 export type ApplyDecision =
@@ -33,13 +35,22 @@ export type ApplyDecision =
   /** Nothing may be written; the reason says why and what to do. */
   | { kind: 'refuse'; reason: RefusalReason; message: string; fix: string }
 
-export type RefusalReason = 'WrongExtensionType' | 'ImpossibleUpdate' | 'DisruptiveUpdate'
+export type RefusalReason =
+  'WrongExtensionType' | 'ImpossibleUpdate' | 'DisruptiveUpdate' | 'AnotherAzureMLExtension'
 
 const isSucceeded = (state: string) => state.toLowerCase() === 'succeeded'
 const hasFailed = (state: string) => ['failed', 'canceled'].includes(state.toLowerCase())
 
+/** Whether a run on this live extension may PUT a whole body (absent, or its last operation failed). */
+export const mayCreate = (live: LiveExtension | undefined): boolean =>
+  !live || hasFailed(live.provisioningState)
+
 export function decideApply(f: ApplyFacts): ApplyDecision {
   const { live } = f
+  const other = f.installed?.find(
+    n => n.toLowerCase() !== (live?.name ?? f.request.name).toLowerCase()
+  )
+  if (other && mayCreate(live)) return anotherExtension(other, f.cluster.name)
   if (!live) return { kind: 'create' }
   if (live.extensionType.toLowerCase() !== EXTENSION_TYPE) {
     return {
@@ -67,6 +78,19 @@ export function decideApply(f: ApplyFacts): ApplyDecision {
   return (
     refused() ?? (plan.changes.length === 0 ? { kind: 'none', plan } : { kind: 'update', plan })
   )
+}
+
+/**
+ * A second AzureML extension fails on Helm's ownership check (the installed release owns the
+ * objects in azureml), after ARM has made a resource that then stays Failed: refused before.
+ */
+function anotherExtension(other: string, cluster: string): ApplyDecision {
+  return {
+    kind: 'refuse',
+    reason: 'AnotherAzureMLExtension',
+    message: `${cluster} already has the AzureML extension ${other}: a cluster holds one, whose Helm release owns the azureml namespace.`,
+    fix: `Set extension-name: ${other} to manage it, or delete it first (mode: delete with extension-name: ${other}).`
+  }
 }
 
 /** Refuses disruptive changes unless allowed, saying what each would break and what runs now. */
