@@ -50,6 +50,26 @@ const DEFAULTS = Object.fromEntries(
   manifest.filter(i => i.default !== undefined).map(i => [i.id, String(i.default)])
 )
 
+/**
+ * The extension names careful cases use. A cluster holds one AzureML extension (apply refuses a
+ * second): in the ARM-only lanes each name has clusters of its own, as each team would, so the
+ * cases go on reaching writes; the Kubernetes-backed lane keeps one cluster, where they meet.
+ */
+const EXTENSIONS = ['arcml-extension', 'azureml', 'ml-1']
+const clusterFor = (type: 'connectedClusters' | 'managedClusters', extension: string) =>
+  `${CLUSTER_NAMES[type]}-${extension}`
+
+/** The lane's values for a case: in an ARM-only lane, the clusters of its extension name. */
+function valuesFor(lane: Lane, c: FuzzCase): Record<string, string> {
+  const extension = c.inputs['extension-name']?.trim() || 'arcml-extension'
+  if (lane.kube || !EXTENSIONS.includes(extension)) return lane.values
+  return {
+    ...lane.values,
+    arc: clusterFor('connectedClusters', extension),
+    aks: clusterFor('managedClusters', extension)
+  }
+}
+
 /** A subscription of its own, and the values the case's tokens stand for there. */
 interface Lane {
   kube: boolean
@@ -99,8 +119,8 @@ beforeAll(async () => {
   for (let i = 1; i < LANES; i++) {
     const sub = randomUUID()
     for (const type of ['connectedClusters', 'managedClusters'] as const) {
-      const name = CLUSTER_NAMES[type]
-      sandbox.arm.clusters.add({ subscriptionId: sub, resourceGroup: RESOURCE_GROUP, name, type })
+      for (const name of [CLUSTER_NAMES[type], ...EXTENSIONS.map(e => clusterFor(type, e))])
+        sandbox.arm.clusters.add({ subscriptionId: sub, resourceGroup: RESOURCE_GROUP, name, type })
     }
     lanes.push({ kube: false, values: { ...shared, sub } })
   }
@@ -131,7 +151,7 @@ async function settled(lane: Lane): Promise<void> {
 
 async function runCase(lane: Lane, c: FuzzCase): Promise<Outcome> {
   if (lane.kube) await settled(lane)
-  const resolved = resolveCase(c, lane.values)
+  const resolved = resolveCase(c, valuesFor(lane, c))
   const inputs = { ...DEFAULTS, ...resolved.inputs }
   const sub = (
     inputs['subscription-id']?.trim() ||
