@@ -1,6 +1,12 @@
 /** The progress line while the cluster checks wait, and what a delete waits for. Pure. */
-import type { Assessment, ComponentStatus, NamespaceSnapshot } from '../src/cluster/model.js'
+import type {
+  Assessment,
+  ComponentStatus,
+  NamespaceSnapshot,
+  PodFacts
+} from '../src/cluster/model.js'
 import { leftBehind, progressLine } from '../src/cluster/verify.js'
+import { pod as podFacts } from './helpers/cluster-facts.js'
 
 const component = (name: string, status: ComponentStatus['status'], kind = 'Deployment') =>
   ({ name, kind, status, ready: 0, desired: 1, pods: [] }) as ComponentStatus
@@ -54,14 +60,8 @@ const snapshot = (s: Partial<NamespaceSnapshot>): NamespaceSnapshot => ({
   ...s
 })
 
-const pod = (name: string, owner?: { kind: string; name: string }) => ({
-  name,
-  phase: 'Running',
-  labels: {},
-  terminating: false,
-  containers: [],
-  ...(owner ? { owner } : {})
-})
+const pod = (name: string, owner?: PodFacts['owner']) =>
+  podFacts(name, { phase: 'Running', ...(owner ? { owner } : {}) })
 const workload = (
   kind: 'Deployment' | 'DaemonSet' | 'ReplicaSet',
   name: string,
