@@ -310,13 +310,7 @@ export async function converge(
         `The extension changed after this run's ${landed.kind} ended: another run or operation wrote it.`
       )
     }
-    if (attempt > ATTEMPTS) {
-      throw new Error(
-        landed
-          ? `The extension kept changing under this run: another run or operation wrote it after each of its ${ATTEMPTS} writes. Run one apply at a time per extension (a workflow concurrency group), then run again.`
-          : `The extension could not be written after ${ATTEMPTS} attempts; see the log for each reason.`
-      )
-    }
+    if (attempt > ATTEMPTS) throw gaveUp(landed !== undefined)
     sending?.(write)
     const outcome = await sendWrite(arm, ref, write, deadline, watch?.(write, live))
     if (outcome.kind === 'rejected') {
@@ -333,16 +327,28 @@ export async function converge(
     }
     landed = undefined
     changed ||= outcome.mayHaveWritten
-    const wait = Math.min(
-      Math.max(outcome.retryAfterMs, arm.retryDelayMs * 2 ** (attempt - 1)),
-      deadline.remainingMs()
-    )
+    const wait = pauseMs(arm, outcome.retryAfterMs, attempt, deadline)
     log(
       `The ${write.kind} did not clearly succeed (${outcome.reason}); reading the extension again in ${wait} ms before deciding.`
     )
     await sleep(wait)
     live = await idle()
   }
+}
+
+/** Why a run stops writing: another writer won after each of its writes, or ARM kept failing. */
+function gaveUp(overwritten: boolean): Error {
+  return new Error(
+    overwritten
+      ? `The extension kept changing under this run: another run or operation wrote it after each of its ${ATTEMPTS} writes. Run one apply at a time per extension (a workflow concurrency group), then run again.`
+      : `The extension could not be written after ${ATTEMPTS} attempts; see the log for each reason.`
+  )
+}
+
+/** The pause before reading again after an unclear write: Retry-After or a doubling backoff. */
+function pauseMs(arm: Arm, retryAfterMs: number, attempt: number, deadline: Deadline): number {
+  const backoff = arm.retryDelayMs * 2 ** (attempt - 1)
+  return Math.min(Math.max(retryAfterMs, backoff), deadline.remainingMs())
 }
 
 /** The extension after a write whose operation ended: gone after a delete, Succeeded otherwise. */
