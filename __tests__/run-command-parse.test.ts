@@ -8,8 +8,11 @@ import {
   LISTING_COMMAND,
   ListingError,
   MAX_LISTING_CHARS,
+  RESOURCES,
   snapshotOfListing
 } from '../src/cluster/run-command-listing.js'
+import { allFeeds, feedsFor } from '../src/cluster/watched-resources.js'
+import { KubeConfig } from '@kubernetes/client-node'
 import { shellWords } from '../sandbox/arm/run-command-exec.js'
 
 const T = '2026-03-01T10:00:00Z'
@@ -336,4 +339,16 @@ test.each<[string, string[] | undefined]>([
   ['# kubectl get pods', undefined]
 ])('the sandbox splits %j into words as a shell would', (command, words) => {
   expect(shellWords(command)).toEqual(words)
+})
+
+test('the Run Command listing reads exactly the resources the watch reads', () => {
+  const kc = new KubeConfig()
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x'
+  })
+  const watched = new Set(allFeeds(feedsFor(kc, 'azureml')).map(f => f.spec.resource))
+  expect(new Set(RESOURCES)).toEqual(watched)
 })

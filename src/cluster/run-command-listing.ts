@@ -25,7 +25,7 @@ import type { CommandResult } from '../azure/run-command.js'
  * Everything the assessment reads, in one request per type: kubectl ignores the namespace for
  * the cluster-scoped ones (namespaces, nodes) and pages each list (`--chunk-size`, 500).
  */
-const RESOURCES = [
+export const RESOURCES = [
   'namespaces',
   'nodes',
   'pods',
@@ -92,6 +92,14 @@ function parseList(json: string | undefined): Item[] | undefined {
   return list.items.filter((i): i is Item => i !== null && typeof i === 'object')
 }
 
+/** Each workload kind's reducer, as the watch uses them. */
+const WORKLOAD_FACTS = {
+  Deployment: deploymentFacts,
+  StatefulSet: statefulSetFacts,
+  DaemonSet: daemonSetFacts,
+  ReplicaSet: replicaSetFacts
+}
+
 /** The listed objects reduced to facts: the snapshot the assessment reads. */
 function snapshotOfItems(items: Item[]): NamespaceSnapshot {
   const snapshot: NamespaceSnapshot = {
@@ -116,16 +124,10 @@ function snapshotOfItems(items: Item[]): NamespaceSnapshot {
         snapshot.pods.push(podFacts(o))
         break
       case 'Deployment':
-        snapshot.workloads.push(deploymentFacts(o))
-        break
       case 'StatefulSet':
-        snapshot.workloads.push(statefulSetFacts(o))
-        break
       case 'DaemonSet':
-        snapshot.workloads.push(daemonSetFacts(o))
-        break
       case 'ReplicaSet':
-        snapshot.workloads.push(replicaSetFacts(o))
+        snapshot.workloads.push(WORKLOAD_FACTS[item.kind](o))
         break
       case 'Event':
         snapshot.events.push(eventFacts(o))

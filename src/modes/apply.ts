@@ -26,14 +26,16 @@ export async function applyExtension(
 ): Promise<ExtensionOutcome> {
   let changes: UpdatePlan['changes'] | undefined
   const secrets = protectedFacts(ctx, facts)
-  let installed: Promise<string[]> | undefined
+  let listed: Promise<string[]> | undefined
   const next = async (live: LiveExtension | undefined) => {
     ctx.seen(live)
     // Listed once, and only when a whole body may go out: an update cannot meet Helm's ownership check.
-    if (mayCreate(live)) installed ??= azureMLExtensionNames(ctx.arm, ctx.ref.cluster)
+    const installed = mayCreate(live)
+      ? await (listed ??= azureMLExtensionNames(ctx.arm, ctx.ref.cluster))
+      : undefined
     const write = await applyWrite(ctx, facts, live, {
       protect: live ? await secrets(live) : undefined,
-      installed: mayCreate(live) ? await installed : undefined
+      installed
     })
     if (write?.kind === 'update') changes = write.changes
     return write
